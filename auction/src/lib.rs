@@ -1,1 +1,120 @@
-//! auction
+//! Auction service: listings, admin scheduling and cancelling, the open/close scheduler,
+//! the read model of every auction page, and the watchlist.
+//!
+//! Who owns what: this service owns the catalog (what is sold, by whom, when it runs).
+//! The bid engine owns prices, bids and results; it learns about auctions only from the
+//! commands this service puts on [`platform_core::COMMAND_TOPIC`] and reports every change
+//! on [`platform_core::EVENT_TOPIC`], which the read model mirrors back into the rows.
+//!
+//! * [`domain`] — listing, window and state rules (pure).
+//! * [`http`] — the `/api/auctions`, `/api/admin/auctions`, `/api/me/watchlist` routes.
+//! * [`store`] — the sqlx queries (schema `auction`, `migrations/`).
+//! * [`workers`] — command relay, scheduler, read model.
+
+pub mod domain;
+pub mod http;
+pub mod store;
+pub mod workers;
+
+use anyhow::Context;
+use clap::Args;
+use platform_bus::Bus;
+use platform_core::config::Common;
+use platform_core::service::Started;
+use platform_core::{COMMAND_TOPIC, EVENT_TOPIC};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use workers::read_model::ReadModel;
+use workers::relay::{Relay, RelayWaker};
+use workers::scheduler::Scheduler;
+
+const DEFAULT_SCHEDULER_TICK_MS: u64 = 200;
+const DEFAULT_OUTBOX_POLL_MS: u64 = 500;
+const DEFAULT_READ_MODEL_BATCH: usize = 1000;
+const DEFAULT_PORT: u16 = 8081;
+
+#[derive(Args, Clone, Debug)]
+#[group(id = "auction")]
+pub struct Config {
+    /// How often the scheduler looks for auctions due to open or close (milliseconds).
+    #[arg(long, env = "AUCTION_SCHEDULER_TICK_MS", default_value_t = DEFAULT_SCHEDULER_TICK_MS)]
+    pub auction_scheduler_tick_ms: u64,
+
+    /// How often the command relay checks the outbox without being woken (milliseconds).
+    #[arg(long, env = "AUCTION_OUTBOX_POLL_MS", default_value_t = DEFAULT_OUTBOX_POLL_MS)]
+    pub auction_outbox_poll_ms: u64,
+
+    /// Most events the read model applies in one transaction.
+    #[arg(long, env = "AUCTION_READ_MODEL_BATCH", default_value_t = DEFAULT_READ_MODEL_BATCH)]
+    pub auction_read_model_batch: usize,
+
+    /// Port of the standalone `auction` binary.
+    #[arg(long, env = "AUCTION_PORT", default_value_t = DEFAULT_PORT)]
+    pub auction_port: u16,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            auction_scheduler_tick_ms: DEFAULT_SCHEDULER_TICK_MS,
+            auction_outbox_poll_ms: DEFAULT_OUTBOX_POLL_MS,
+            auction_read_model_batch: DEFAULT_READ_MODEL_BATCH,
+            auction_port: DEFAULT_PORT,
+        }
+    }
+}
+
+/// Connects to the schema `auction`, runs its migrations, makes sure both topics exist,
+/// and spawns the relay, the scheduler and the read model (each ends when `shutdown`
+/// fires). Returns the routes and a Postgres readiness check.
+pub async fn start(
+    common: &Common,
+    config: &Config,
+    bus: Arc<dyn Bus>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<Started> {
+    anyhow::ensure!(
+        config.auction_scheduler_tick_ms > 0 && config.auction_outbox_poll_ms > 0,
+        "AUCTION_SCHEDULER_TICK_MS and AUCTION_OUTBOX_POLL_MS must be positive"
+    );
+    let pool = platform_core::db::connect(
+        &common.database_url,
+        "auction",
+        common.database_max_connections,
+    )
+    .await?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .context("running auction migrations")?;
+    bus.ensure_topic(COMMAND_TOPIC, common.command_partitions)
+        .await?;
+    bus.ensure_topic(EVENT_TOPIC, common.event_partitions)
+        .await?;
+
+    let waker = RelayWaker::default();
+    let state = http::AppState {
+        pool: pool.clone(),
+        relay: waker.clone(),
+    };
+    let mut started = Started::new(http::router(state));
+    started
+        .readiness
+        .push(platform_core::ops::postgres_check(pool.clone()));
+
+    let poll = Duration::from_millis(config.auction_outbox_poll_ms);
+    let relay = Relay::new(pool.clone(), bus.clone(), waker.clone(), poll);
+    started.spawn(relay.run(shutdown.clone()));
+    let tick = Duration::from_millis(config.auction_scheduler_tick_ms);
+    let scheduler = Scheduler::new(pool.clone(), waker, tick);
+    started.spawn(scheduler.run(shutdown.clone()));
+    let read_model = ReadModel::new(pool, bus, config.auction_read_model_batch);
+    started.spawn(read_model.run(shutdown));
+    Ok(started)
+}
+
+/// The OpenAPI document of this service's routes.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    http::openapi()
+}

@@ -107,6 +107,8 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Bus>> {
         }
         #[cfg(not(feature = "kafka"))]
         "kafka" => anyhow::bail!("BUS_URL uses kafka:// but this build has no `kafka` feature"),
-        other => anyhow::bail!("BUS_URL scheme {other:?} is not supported (use memory:// or kafka://)"),
+        other => {
+            anyhow::bail!("BUS_URL scheme {other:?} is not supported (use memory:// or kafka://)")
+        }
     }
 }

@@ -4,6 +4,7 @@
 use clap::Args;
 
 #[derive(Args, Clone, Debug)]
+#[group(id = "common")]
 pub struct Common {
     /// PostgreSQL URL. Every service keeps its tables in a schema of its own.
     #[arg(

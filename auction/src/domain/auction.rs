@@ -1,0 +1,57 @@
+//! An auction as this service stores it: the catalog (owned here) and the public state
+//! (owned by the bid engine, mirrored from its events).
+
+use chrono::{DateTime, Utc};
+use platform_core::log::{AuctionStatus, Terms};
+use platform_core::{Amount, AuctionId, Currency, UserId};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Auction {
+    pub id: AuctionId,
+    pub seller_id: UserId,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub currency: Currency,
+    pub starting_price: Amount,
+    pub reserve_price: Option<Amount>,
+    pub buy_now_price: Option<Amount>,
+    pub status: AuctionStatus,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub current_price: Amount,
+    pub bid_count: i64,
+    pub leading_bidder_id: Option<UserId>,
+    pub reserve_met: bool,
+    pub winner_id: Option<UserId>,
+    pub final_price: Option<Amount>,
+    pub seq: i64,
+    pub created_at: DateTime<Utc>,
+    /// The scheduler has queued the Open command: the window can no longer move.
+    pub open_requested: bool,
+}
+
+impl Auction {
+    /// An admin may set or move the window until the auction is due to open.
+    pub fn can_schedule(&self) -> bool {
+        matches!(
+            self.status,
+            AuctionStatus::Pending | AuctionStatus::Scheduled
+        ) && !self.open_requested
+    }
+
+    /// An admin may cancel anything that has not ended.
+    pub fn can_cancel(&self) -> bool {
+        !self.status.is_final()
+    }
+
+    pub fn terms(&self) -> Terms {
+        Terms {
+            seller_id: self.seller_id,
+            currency: self.currency.clone(),
+            starting_price: self.starting_price,
+            reserve_price: self.reserve_price,
+            buy_now_price: self.buy_now_price,
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Creating listings and reading auctions.
+
+use super::views::{AuctionPage, AuctionView, CreateAuctionRequest, ErrorResponse, ListQuery};
+use super::AppState;
+use crate::domain::{Category, Cursor, ListingDraft};
+use crate::store::{self, auctions::ListFilter, outbox};
+use axum::extract::State;
+use axum::http::StatusCode;
+use platform_core::identity::MaybeIdentity;
+use platform_core::log::{AuctionStatus, Command};
+use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, AuctionId, Identity};
+
+const DEFAULT_PAGE: i64 = 20;
+const MAX_PAGE: i64 = 100;
+
+/// Lists an item for sale; the caller is the seller. The auction starts `pending` until an
+/// admin schedules it. The bid engine learns of it from a `List` command.
+#[utoipa::path(
+    post, path = "/api/auctions", tag = "auctions",
+    request_body = CreateAuctionRequest,
+    responses(
+        (status = 201, description = "Listed, status `pending`", body = AuctionView),
+        (status = 400, description = "Invalid listing", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    ApiJson(body): ApiJson<CreateAuctionRequest>,
+) -> Result<(StatusCode, ApiJson<AuctionView>), ApiError> {
+    let listing = ListingDraft::from(body).validate()?;
+    let now = store::now();
+    let id = AuctionId::new();
+    let mut tx = state.pool.begin().await?;
+    let auction = store::auctions::insert(&mut tx, id, identity.user_id, &listing, now).await?;
+    let list = Command::List {
+        auction_id: id,
+        terms: auction.terms(),
+        at: now,
+    };
+    outbox::enqueue(&mut tx, &list).await?;
+    tx.commit().await?;
+    state.relay.wake();
+    tracing::info!(auction_id = %id, seller_id = %identity.user_id, "auction listed");
+    let view = AuctionView::of(&auction, Some(identity.user_id));
+    Ok((StatusCode::CREATED, ApiJson(view)))
+}
+
+/// Auctions newest first, optionally filtered; follow `nextCursor` for the next page.
+#[utoipa::path(
+    get, path = "/api/auctions", tag = "auctions",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page", body = AuctionPage),
+        (status = 400, description = "Unknown status or category, bad seller id, limit or cursor", body = ErrorResponse),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    MaybeIdentity(viewer): MaybeIdentity,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<ApiJson<AuctionPage>, ApiError> {
+    let limit = match query.limit {
+        None => DEFAULT_PAGE,
+        Some(l) if (1..=MAX_PAGE).contains(&l) => l,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_limit",
+                format!("limit must be between 1 and {MAX_PAGE}"),
+            ))
+        }
+    };
+    let status = match query.status.as_deref() {
+        None => None,
+        Some(s) => Some(AuctionStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_status",
+                "status must be one of pending, scheduled, open, closed, cancelled",
+            )
+        })?),
+    };
+    let filter = ListFilter {
+        status,
+        category: query.category.as_deref().map(Category::parse).transpose()?,
+        seller_id: query.seller_id.map(Into::into),
+        after: query.cursor.as_deref().map(Cursor::decode).transpose()?,
+    };
+    // One more than asked tells whether another page follows.
+    let mut auctions = store::auctions::list(&state.pool, &filter, limit + 1).await?;
+    let next_cursor = if auctions.len() as i64 > limit {
+        auctions.truncate(limit as usize);
+        auctions.last().map(|a| {
+            Cursor {
+                created_at: a.created_at,
+                id: a.id.0,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    let viewer = viewer.map(|v| v.user_id);
+    Ok(ApiJson(AuctionPage {
+        items: AuctionView::all(&auctions, viewer),
+        next_cursor,
+    }))
+}
+
+/// One auction.
+#[utoipa::path(
+    get, path = "/api/auctions/{id}", tag = "auctions",
+    params(("id" = uuid::Uuid, Path, description = "Auction id")),
+    responses(
+        (status = 200, description = "The auction", body = AuctionView),
+        (status = 400, description = "Malformed id", body = ErrorResponse),
+        (status = 404, description = "Unknown auction", body = ErrorResponse),
+    )
+)]
+pub async fn get_one(
+    State(state): State<AppState>,
+    MaybeIdentity(viewer): MaybeIdentity,
+    ApiPath(id): ApiPath<AuctionId>,
+) -> Result<ApiJson<AuctionView>, ApiError> {
+    let auction = store::auctions::get(&state.pool, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("auction"))?;
+    Ok(ApiJson(AuctionView::of(
+        &auction,
+        viewer.map(|v| v.user_id),
+    )))
+}

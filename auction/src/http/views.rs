@@ -1,0 +1,161 @@
+//! JSON shapes of the API (camelCase), as the contract names them.
+
+use crate::domain::{Auction, ListingDraft};
+use chrono::{DateTime, Utc};
+use platform_core::{Amount, UserId};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// An auction as anyone may see it. `reservePrice` is present only for its seller.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuctionView {
+    pub id: Uuid,
+    pub seller_id: Uuid,
+    pub title: String,
+    pub description: String,
+    #[schema(example = "electronics")]
+    pub category: String,
+    #[schema(example = "KRW")]
+    pub currency: String,
+    /// In the currency's smallest unit.
+    pub starting_price: Amount,
+    /// Shown only to the seller; never to anybody else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserve_price: Option<Amount>,
+    pub reserve_met: bool,
+    pub buy_now_price: Option<Amount>,
+    /// `pending | scheduled | open | closed | cancelled`
+    #[schema(example = "open")]
+    pub status: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    /// The starting price until the first accepted bid.
+    pub current_price: Amount,
+    pub bid_count: i64,
+    pub leading_bidder_id: Option<Uuid>,
+    /// Grows by one with every event that changes the public state (0 before any).
+    pub seq: i64,
+    pub winner_id: Option<Uuid>,
+    pub final_price: Option<Amount>,
+}
+
+impl AuctionView {
+    /// The view of `auction` for `viewer` (`None` when anonymous).
+    pub fn of(auction: &Auction, viewer: Option<UserId>) -> Self {
+        let is_seller = viewer == Some(auction.seller_id);
+        Self {
+            id: auction.id.0,
+            seller_id: auction.seller_id.0,
+            title: auction.title.clone(),
+            description: auction.description.clone(),
+            category: auction.category.clone(),
+            currency: auction.currency.as_str().to_owned(),
+            starting_price: auction.starting_price,
+            reserve_price: auction.reserve_price.filter(|_| is_seller),
+            reserve_met: auction.reserve_met,
+            buy_now_price: auction.buy_now_price,
+            status: auction.status.as_str().to_owned(),
+            starts_at: auction.starts_at,
+            ends_at: auction.ends_at,
+            current_price: auction.current_price,
+            bid_count: auction.bid_count,
+            leading_bidder_id: auction.leading_bidder_id.map(|u| u.0),
+            seq: auction.seq,
+            winner_id: auction.winner_id.map(|u| u.0),
+            final_price: auction.final_price,
+        }
+    }
+
+    pub fn all(auctions: &[Auction], viewer: Option<UserId>) -> Vec<Self> {
+        auctions.iter().map(|a| Self::of(a, viewer)).collect()
+    }
+}
+
+/// A new listing. Unknown fields are ignored.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAuctionRequest {
+    /// 1 to 200 characters after trimming.
+    pub title: String,
+    /// At most 10,000 characters.
+    pub description: String,
+    /// `electronics | fashion | home | collectibles | art | sports | vehicles | books | other`
+    #[schema(example = "electronics")]
+    pub category: String,
+    pub starting_price: Amount,
+    /// At least `startingPrice`; hidden from everyone but the seller.
+    pub reserve_price: Option<Amount>,
+    /// Above `startingPrice` and at least `reservePrice`.
+    pub buy_now_price: Option<Amount>,
+    /// ISO 4217 code; `KRW` when absent.
+    #[schema(example = "KRW")]
+    pub currency: Option<String>,
+}
+
+impl From<CreateAuctionRequest> for ListingDraft {
+    fn from(r: CreateAuctionRequest) -> Self {
+        ListingDraft {
+            title: r.title,
+            description: r.description,
+            category: r.category,
+            starting_price: r.starting_price,
+            reserve_price: r.reserve_price,
+            buy_now_price: r.buy_now_price,
+            currency: r.currency,
+        }
+    }
+}
+
+/// The auction's window, RFC 3339. `endsAt` after `startsAt` and in the future, at most 30
+/// days long, starting within 365 days.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleRequest {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// Filters and position of `GET /api/auctions`.
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// `pending | scheduled | open | closed | cancelled`
+    pub status: Option<String>,
+    /// One of the listing categories.
+    pub category: Option<String>,
+    pub seller_id: Option<Uuid>,
+    /// 1 to 100, default 20.
+    pub limit: Option<i64>,
+    /// `nextCursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// One page of auctions, newest first; `nextCursor` is absent on the last page.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuctionPage {
+    pub items: Vec<AuctionView>,
+    pub next_cursor: Option<String>,
+}
+
+/// The caller's watched auctions, most recently watched first (at most 1,000).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct WatchlistView {
+    pub items: Vec<AuctionView>,
+}
+
+/// Every non-2xx answer.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ErrorResponse {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable snake_case code, e.g. `invalid_category`, `invalid_state`, `not_found`.
+    pub code: String,
+    pub message: String,
+}

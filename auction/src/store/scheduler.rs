@@ -1,0 +1,55 @@
+//! What the scheduler claims each tick. `FOR UPDATE SKIP LOCKED` lets several instances
+//! tick at once: each claims different rows, and a row an admin is changing right now is
+//! left for the next tick.
+
+use chrono::{DateTime, Utc};
+use platform_core::AuctionId;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Marks scheduled auctions whose start has come as open-requested; returns them.
+pub async fn claim_due_opens(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<AuctionId>> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "UPDATE auctions a SET open_requested_at = $1, updated_at = $1 \
+         FROM (SELECT id FROM auctions \
+               WHERE status = 'scheduled' AND open_requested_at IS NULL AND starts_at <= $1 \
+               ORDER BY starts_at LIMIT $2 FOR UPDATE SKIP LOCKED) due \
+         WHERE a.id = due.id RETURNING a.id",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(AuctionId::from).collect())
+}
+
+/// Marks opened (or open-requested) auctions whose current end has come, and for which
+/// no Close was queued for that end yet; returns them. A soft-close extension moves
+/// `ends_at` past `close_requested_for`, so the auction is claimed again at its new end.
+///
+/// `ends_at < now` is strict on purpose: the row keeps the engine's end truncated to the
+/// microsecond, so only a `now` past the stored end is sure to be at or past the real one
+/// (a Close stamped before the engine's end would be ignored).
+pub async fn claim_due_closes(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<AuctionId>> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "UPDATE auctions a SET close_requested_for = a.ends_at, updated_at = $1 \
+         FROM (SELECT id FROM auctions \
+               WHERE status IN ('scheduled', 'open') AND open_requested_at IS NOT NULL \
+                 AND ends_at < $1 AND close_requested_for IS DISTINCT FROM ends_at \
+               ORDER BY ends_at LIMIT $2 FOR UPDATE SKIP LOCKED) due \
+         WHERE a.id = due.id RETURNING a.id",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(AuctionId::from).collect())
+}

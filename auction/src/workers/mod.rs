@@ -1,0 +1,20 @@
+//! Background work, each ending when the shutdown token fires:
+//!
+//! * [`relay`] — publishes the command outbox to the command topic, in order.
+//! * [`scheduler`] — queues Open at `startsAt` and Close at `endsAt`.
+//! * [`read_model`] — mirrors the engine's public events into the auction rows.
+
+pub mod read_model;
+pub mod relay;
+pub mod scheduler;
+
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Sleeps for `wait` unless shutdown comes first; `false` when it did.
+pub(crate) async fn pause(wait: Duration, shutdown: &CancellationToken) -> bool {
+    tokio::select! {
+        _ = shutdown.cancelled() => false,
+        _ = tokio::time::sleep(wait) => true,
+    }
+}

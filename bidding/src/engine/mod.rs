@@ -1,0 +1,158 @@
+//! The engine: the single writer of every auction on the partitions it owns.
+//!
+//! It consumes the command topic in consumer group [`GROUP`]. Per batch it applies each
+//! command to its auction in log order ([`crate::domain::apply`]), then stores outcomes,
+//! auction states, the partitions' next offsets and the outgoing events in one
+//! transaction ([`crate::store::engine::persist`]). Only then are the events relayed to the
+//! event topic and the offsets committed to the bus.
+//!
+//! Recovery: Postgres, not the bus, says where each partition resumes. On assignment the
+//! engine seeks to the stored offset and first relays any events of that partition still
+//! in the outbox. A command is therefore applied exactly once however often the process
+//! dies; its events are published at least once, in order, and carry `seq` so consumers
+//! drop repeats.
+
+mod apply;
+mod relay;
+
+use crate::domain::{AuctionState, Rules};
+use crate::store::engine as store;
+use platform_bus::{Bus, StartFrom, Subscription};
+use platform_core::{AuctionId, COMMAND_TOPIC};
+use sqlx::PgPool;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+use apply::apply_batch;
+
+/// Consumer group of all engine instances.
+pub const GROUP: &str = "bidding-engine";
+
+pub struct Engine {
+    pool: PgPool,
+    bus: Arc<dyn Bus>,
+    rules: Rules,
+    batch_max: usize,
+}
+
+/// What the engine holds in memory between batches.
+#[derive(Default)]
+pub(crate) struct Owned {
+    /// Next offset stored in Postgres for each owned partition (`None`: never stored).
+    pub stored: HashMap<i32, Option<i64>>,
+    /// States of the auctions seen recently, with the partition they live in.
+    pub auctions: HashMap<AuctionId, (i32, AuctionState)>,
+}
+
+impl Owned {
+    fn forget_partition(&mut self, partition: i32) {
+        self.stored.remove(&partition);
+        self.auctions.retain(|_, (p, _)| *p != partition);
+    }
+}
+
+impl Engine {
+    pub fn new(pool: PgPool, bus: Arc<dyn Bus>, rules: Rules, batch_max: usize) -> Self {
+        Self {
+            pool,
+            bus,
+            rules,
+            batch_max: batch_max.max(1),
+        }
+    }
+
+    /// Runs until `shutdown` fires; the batch in hand is finished and committed first.
+    pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let mut sub = self
+            .bus
+            .subscribe(COMMAND_TOPIC, GROUP, StartFrom::Earliest)
+            .await?;
+        let mut owned = Owned::default();
+        tracing::info!("bid engine started");
+        while !shutdown.is_cancelled() {
+            let batch = tokio::select! {
+                _ = shutdown.cancelled() => break,
+                batch = sub.poll(self.batch_max, Duration::from_millis(200)) => batch?,
+            };
+            for p in &batch.revoked {
+                owned.forget_partition(*p);
+            }
+            if !batch.assigned.is_empty() {
+                self.take_over(sub.as_mut(), &batch.assigned, &mut owned)
+                    .await?;
+            }
+            if batch.records.is_empty() {
+                continue;
+            }
+            let partitions: Vec<i32> = {
+                let mut ps: Vec<i32> = batch.records.iter().map(|r| r.partition).collect();
+                ps.sort_unstable();
+                ps.dedup();
+                ps
+            };
+            match apply_batch(
+                &self.pool,
+                self.bus.as_ref(),
+                &self.rules,
+                &mut owned,
+                &batch.records,
+            )
+            .await
+            {
+                Ok(commits) => {
+                    if let Err(e) = sub.commit(&commits).await {
+                        // Postgres holds the truth; a failed bus commit only costs re-reading.
+                        tracing::warn!(error = %format!("{e:#}"), "committing offsets to the bus failed");
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %format!("{e:#}"), "batch not stored, rewinding");
+                    metrics::counter!("engine_batch_failures_total").increment(1);
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    self.rewind(sub.as_mut(), &partitions, &mut owned).await?;
+                }
+            }
+        }
+        tracing::info!("bid engine stopping");
+        sub.close().await
+    }
+
+    /// Starts owning `partitions`: resume where Postgres says, after relaying leftovers.
+    async fn take_over(
+        &self,
+        sub: &mut dyn Subscription,
+        partitions: &[i32],
+        owned: &mut Owned,
+    ) -> anyhow::Result<()> {
+        let stored = store::load_offsets(&self.pool, COMMAND_TOPIC, partitions).await?;
+        for &p in partitions {
+            owned.auctions.retain(|_, (ap, _)| *ap != p);
+            let next = stored.get(&p).copied();
+            owned.stored.insert(p, next);
+            sub.seek(p, next.unwrap_or(0)).await?;
+            relay::flush_leftovers(&self.pool, self.bus.as_ref(), p).await?;
+        }
+        tracing::info!(?partitions, "engine took over partitions");
+        Ok(())
+    }
+
+    /// Forgets what memory holds for `partitions` and goes back to what Postgres stored.
+    async fn rewind(
+        &self,
+        sub: &mut dyn Subscription,
+        partitions: &[i32],
+        owned: &mut Owned,
+    ) -> anyhow::Result<()> {
+        let still_owned: Vec<i32> = partitions
+            .iter()
+            .copied()
+            .filter(|p| owned.stored.contains_key(p))
+            .collect();
+        for &p in &still_owned {
+            owned.forget_partition(p);
+        }
+        self.take_over(sub, &still_owned, owned).await
+    }
+}

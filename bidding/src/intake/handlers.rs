@@ -1,0 +1,365 @@
+use super::IntakeState;
+use crate::store::bids::{self, BidKind, PendingBid, StoredBid};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
+use platform_core::log::Command;
+use platform_core::money::is_valid_amount;
+use platform_core::{
+    Amount, ApiError, ApiJson, ApiPath, ApiQuery, AuctionId, BidId, Identity, COMMAND_TOPIC,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+/// Body of `POST /api/auctions/{id}/bids`.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceBid {
+    /// Amount bid now, in the currency's smallest unit.
+    pub amount: Amount,
+    /// Highest amount the platform may bid on the bidder's behalf (proxy bidding).
+    pub max_amount: Option<Amount>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BidAccepted {
+    pub bid_id: BidId,
+    /// Always `pending`: the outcome arrives on the private stream and `GET /api/bids/{id}`.
+    pub status: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BidView {
+    pub bid_id: BidId,
+    pub auction_id: AuctionId,
+    pub kind: String,
+    pub amount: Option<Amount>,
+    pub max_amount: Option<Amount>,
+    /// `pending`, `accepted` or `rejected`.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
+    pub placed_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BidHistoryItem {
+    pub seq: i64,
+    pub bid_id: BidId,
+    pub amount: Amount,
+    /// A pseudonym stable within one auction; never the account id.
+    pub bidder: String,
+    pub placed_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BidHistory {
+    pub items: Vec<BidHistoryItem>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryQuery {
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+    /// Only bids with a larger `seq`.
+    pub after_seq: Option<i64>,
+}
+
+#[utoipa::path(
+    post, path = "/api/auctions/{id}/bids", tag = "bids",
+    params(("id" = String, Path, description = "auction id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key, 1–128 visible ASCII characters")),
+    request_body = PlaceBid,
+    responses((status = 202, body = BidAccepted), (status = 400), (status = 401),
+              (status = 403, description = "the seller cannot bid"), (status = 404), (status = 409))
+)]
+pub async fn place_bid(
+    State(state): State<IntakeState>,
+    identity: Identity,
+    ApiPath(auction_id): ApiPath<AuctionId>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PlaceBid>,
+) -> Result<(StatusCode, ApiJson<BidAccepted>), ApiError> {
+    if !is_valid_amount(body.amount) {
+        return Err(ApiError::validation(
+            "amount must be a positive whole number of minor units, at most 10^13",
+        ));
+    }
+    if let Some(max) = body.max_amount {
+        if !is_valid_amount(max) || max < body.amount {
+            return Err(ApiError::validation(
+                "maxAmount must be at least amount and at most 10^13",
+            ));
+        }
+    }
+    let request = Request {
+        auction_id,
+        kind: BidKind::Bid,
+        amount: Some(body.amount),
+        max_amount: body.max_amount,
+    };
+    submit(&state, &identity, &headers, request).await
+}
+
+#[utoipa::path(
+    post, path = "/api/auctions/{id}/buy-now", tag = "bids",
+    params(("id" = String, Path, description = "auction id"),
+           ("Idempotency-Key" = Option<String>, Header, description = "retry key")),
+    responses((status = 202, body = BidAccepted), (status = 401), (status = 403), (status = 404), (status = 409))
+)]
+pub async fn buy_now(
+    State(state): State<IntakeState>,
+    identity: Identity,
+    ApiPath(auction_id): ApiPath<AuctionId>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, ApiJson<BidAccepted>), ApiError> {
+    let request = Request {
+        auction_id,
+        kind: BidKind::BuyNow,
+        amount: None,
+        max_amount: None,
+    };
+    submit(&state, &identity, &headers, request).await
+}
+
+struct Request {
+    auction_id: AuctionId,
+    kind: BidKind,
+    amount: Option<Amount>,
+    max_amount: Option<Amount>,
+}
+
+impl Request {
+    fn hash(&self) -> String {
+        let text = format!(
+            "{}|{}|{:?}|{:?}",
+            self.kind.as_str(),
+            self.auction_id,
+            self.amount,
+            self.max_amount
+        );
+        hex::encode(Sha256::digest(text.as_bytes()))
+    }
+}
+
+async fn submit(
+    state: &IntakeState,
+    identity: &Identity,
+    headers: &HeaderMap,
+    request: Request,
+) -> Result<(StatusCode, ApiJson<BidAccepted>), ApiError> {
+    let key = idempotency_key(headers)?;
+    let seller = seller_of(state, request.auction_id).await?;
+    if seller == identity.user_id {
+        return Err(ApiError::forbidden(
+            "seller_cannot_bid",
+            "sellers cannot bid on their own auction",
+        ));
+    }
+    let hash = request.hash();
+    let pending = PendingBid {
+        bid_id: BidId::new(),
+        auction_id: request.auction_id,
+        bidder_id: identity.user_id,
+        kind: request.kind,
+        amount: request.amount,
+        max_amount: request.max_amount,
+        request_hash: key.as_ref().map(|_| hash.clone()),
+        idempotency_key: key,
+        received_at: Utc::now(),
+    };
+    match bids::insert_pending(&state.pool, &pending).await? {
+        Ok(()) => {
+            if let Err(e) = publish(state, &pending).await {
+                bids::delete_unpublished(&state.pool, pending.bid_id)
+                    .await
+                    .ok();
+                tracing::error!(error = %format!("{e:#}"), "bid command not published");
+                return Err(ApiError::unavailable(
+                    "bids cannot be taken right now, try again",
+                ));
+            }
+            metrics::counter!("bids_received_total", "kind" => pending.kind.as_str()).increment(1);
+            Ok(accepted(pending.bid_id))
+        }
+        Err(earlier) => replay(state, earlier, &pending, &hash).await,
+    }
+}
+
+/// The answer to a retried `Idempotency-Key`: the first answer again, never a second bid.
+async fn replay(
+    state: &IntakeState,
+    earlier: StoredBid,
+    retry: &PendingBid,
+    hash: &str,
+) -> Result<(StatusCode, ApiJson<BidAccepted>), ApiError> {
+    if earlier.request_hash.as_deref() != Some(hash) {
+        return Err(ApiError::conflict(
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different request",
+        ));
+    }
+    if earlier.status == "pending" {
+        // The first attempt may have died between recording and publishing: publish the
+        // same command again (same bid id and stamp); the engine applies a bid id once.
+        let again = PendingBid {
+            bid_id: earlier.bid_id,
+            received_at: earlier.received_at,
+            ..retry.clone()
+        };
+        publish(state, &again)
+            .await
+            .map_err(|_| ApiError::unavailable("bids cannot be taken right now, try again"))?;
+    }
+    Ok(accepted(earlier.bid_id))
+}
+
+fn accepted(bid_id: BidId) -> (StatusCode, ApiJson<BidAccepted>) {
+    (
+        StatusCode::ACCEPTED,
+        ApiJson(BidAccepted {
+            bid_id,
+            status: "pending",
+        }),
+    )
+}
+
+async fn publish(state: &IntakeState, bid: &PendingBid) -> anyhow::Result<()> {
+    let command = match bid.kind {
+        BidKind::Bid => Command::PlaceBid {
+            auction_id: bid.auction_id,
+            bid_id: bid.bid_id,
+            bidder_id: bid.bidder_id,
+            amount: bid.amount.unwrap_or_default(),
+            max_amount: bid.max_amount,
+            received_at: bid.received_at,
+        },
+        BidKind::BuyNow => Command::BuyNow {
+            auction_id: bid.auction_id,
+            bid_id: bid.bid_id,
+            bidder_id: bid.bidder_id,
+            received_at: bid.received_at,
+        },
+    };
+    let payload = serde_json::to_vec(&command)?;
+    let key = bid.auction_id.to_string();
+    state
+        .bus
+        .publish(COMMAND_TOPIC, key.as_bytes(), &payload)
+        .await?;
+    Ok(())
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|k| !k.is_empty() && k.len() <= 128 && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key must be 1–128 visible ASCII characters",
+            )
+        })?;
+    Ok(Some(key.to_owned()))
+}
+
+async fn seller_of(
+    state: &IntakeState,
+    auction_id: AuctionId,
+) -> Result<platform_core::UserId, ApiError> {
+    if let Some(seller) = state.sellers.get(&auction_id) {
+        return Ok(*seller);
+    }
+    match bids::seller_of(&state.pool, auction_id).await? {
+        Some(Some(seller)) => {
+            state.sellers.insert(auction_id, seller);
+            Ok(seller)
+        }
+        _ => Err(ApiError::not_found("auction")),
+    }
+}
+
+#[utoipa::path(
+    get, path = "/api/bids/{bid_id}", tag = "bids",
+    params(("bid_id" = String, Path, description = "bid id")),
+    responses((status = 200, body = BidView), (status = 401), (status = 404))
+)]
+pub async fn get_bid(
+    State(state): State<IntakeState>,
+    identity: Identity,
+    ApiPath(bid_id): ApiPath<BidId>,
+) -> Result<ApiJson<BidView>, ApiError> {
+    // Another user's bid is reported as missing: its existence is nobody else's business.
+    let bid = bids::find(&state.pool, bid_id)
+        .await?
+        .filter(|b| b.bidder_id == identity.user_id)
+        .ok_or_else(|| ApiError::not_found("bid"))?;
+    Ok(ApiJson(BidView {
+        bid_id: bid.bid_id,
+        auction_id: bid.auction_id,
+        kind: bid.kind,
+        amount: bid.amount,
+        max_amount: bid.max_amount,
+        status: bid.status,
+        reason: bid.reason,
+        seq: bid.seq,
+        placed_at: bid.received_at,
+    }))
+}
+
+#[utoipa::path(
+    get, path = "/api/auctions/{id}/bids", tag = "bids",
+    params(("id" = String, Path, description = "auction id"), HistoryQuery),
+    responses((status = 200, body = BidHistory), (status = 400), (status = 404))
+)]
+pub async fn history(
+    State(state): State<IntakeState>,
+    ApiPath(auction_id): ApiPath<AuctionId>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> Result<ApiJson<BidHistory>, ApiError> {
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "limit must be between 1 and 200",
+        ));
+    }
+    let after_seq = query.after_seq.unwrap_or(0);
+    if after_seq < 0 {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "afterSeq must not be negative",
+        ));
+    }
+    seller_of(&state, auction_id).await?;
+    let rows = bids::history(&state.pool, auction_id, after_seq, limit).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| BidHistoryItem {
+            seq: r.seq,
+            bid_id: r.bid_id,
+            amount: r.amount,
+            bidder: pseudonym(auction_id, r.bidder_id),
+            placed_at: r.received_at,
+        })
+        .collect();
+    Ok(ApiJson(BidHistory { items }))
+}
+
+/// "Bidder 3f9a": the same bidder gets the same name within one auction and unrelated
+/// names across auctions.
+fn pseudonym(auction_id: AuctionId, bidder_id: platform_core::UserId) -> String {
+    let digest = Sha256::digest(format!("{auction_id}:{bidder_id}").as_bytes());
+    format!("Bidder {}", hex::encode(&digest[..2]))
+}

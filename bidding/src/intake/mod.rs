@@ -1,0 +1,56 @@
+//! HTTP side of bidding: bids and buy-now in, outcomes and history out.
+//!
+//! The intake answers `202` only after the bid is recorded as pending and its command is
+//! acknowledged by the bus, keyed by auction id. It never decides: the engine does, in
+//! log order. `Idempotency-Key` makes retries safe: the same key and body give the same
+//! `bidId` (and the command is published again if it may have been lost, which the engine
+//! dedupes by `bidId`); the same key with another body is `409`.
+
+mod handlers;
+
+use axum::routing::{get, post};
+use axum::Router;
+use dashmap::DashMap;
+use platform_bus::Bus;
+use platform_core::{AuctionId, UserId};
+use sqlx::PgPool;
+use std::sync::Arc;
+
+pub use handlers::{BidAccepted, BidHistory, BidHistoryItem, BidView, PlaceBid};
+
+#[derive(Clone)]
+pub struct IntakeState {
+    pub(crate) pool: PgPool,
+    pub(crate) bus: Arc<dyn Bus>,
+    /// Seller of each auction seen: immutable once listed, so cached without expiry.
+    pub(crate) sellers: Arc<DashMap<AuctionId, UserId>>,
+}
+
+impl IntakeState {
+    pub fn new(pool: PgPool, bus: Arc<dyn Bus>) -> Self {
+        Self {
+            pool,
+            bus,
+            sellers: Arc::new(DashMap::new()),
+        }
+    }
+}
+
+pub fn router(state: IntakeState) -> Router {
+    Router::new()
+        .route(
+            "/api/auctions/{id}/bids",
+            post(handlers::place_bid).get(handlers::history),
+        )
+        .route("/api/auctions/{id}/buy-now", post(handlers::buy_now))
+        .route("/api/bids/{bid_id}", get(handlers::get_bid))
+        .with_state(state)
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handlers::place_bid, handlers::buy_now, handlers::get_bid, handlers::history),
+    components(schemas(PlaceBid, BidAccepted, BidView, BidHistory, BidHistoryItem)),
+    tags((name = "bids", description = "Placing bids and reading their outcomes"))
+)]
+pub struct ApiDoc;

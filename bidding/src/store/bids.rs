@@ -1,0 +1,151 @@
+//! The `bids` table as the intake and the read endpoints see it.
+
+use chrono::{DateTime, Utc};
+use platform_core::{Amount, AuctionId, BidId, UserId};
+use sqlx::PgPool;
+
+/// What the intake records before it publishes a command.
+#[derive(Clone, Debug)]
+pub struct PendingBid {
+    pub bid_id: BidId,
+    pub auction_id: AuctionId,
+    pub bidder_id: UserId,
+    pub kind: BidKind,
+    pub amount: Option<Amount>,
+    pub max_amount: Option<Amount>,
+    pub idempotency_key: Option<String>,
+    pub request_hash: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BidKind {
+    Bid,
+    BuyNow,
+}
+
+impl BidKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BidKind::Bid => "bid",
+            BidKind::BuyNow => "buy_now",
+        }
+    }
+}
+
+/// A bid row as `GET /api/bids/{id}` shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StoredBid {
+    pub bid_id: BidId,
+    pub auction_id: AuctionId,
+    pub bidder_id: UserId,
+    pub kind: String,
+    pub amount: Option<Amount>,
+    pub max_amount: Option<Amount>,
+    pub request_hash: Option<String>,
+    pub status: String,
+    pub reason: Option<String>,
+    pub seq: Option<i64>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Inserts the pending row. With an idempotency key already used by this bidder, nothing
+/// is inserted and the earlier row is returned instead (`Err`).
+pub async fn insert_pending(
+    pool: &PgPool,
+    bid: &PendingBid,
+) -> sqlx::Result<Result<(), StoredBid>> {
+    let inserted = sqlx::query(
+        "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, max_amount,
+                           idempotency_key, request_hash, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (bidder_id, idempotency_key) DO NOTHING",
+    )
+    .bind(bid.bid_id)
+    .bind(bid.auction_id)
+    .bind(bid.bidder_id)
+    .bind(bid.kind.as_str())
+    .bind(bid.amount)
+    .bind(bid.max_amount)
+    .bind(&bid.idempotency_key)
+    .bind(&bid.request_hash)
+    .bind(bid.received_at)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        return Ok(Ok(()));
+    }
+    let earlier = sqlx::query_as::<_, StoredBid>(
+        "SELECT bid_id, auction_id, bidder_id, kind, amount, max_amount, request_hash, status,
+                reason, seq, received_at
+         FROM bids WHERE bidder_id = $1 AND idempotency_key = $2",
+    )
+    .bind(bid.bidder_id)
+    .bind(&bid.idempotency_key)
+    .fetch_one(pool)
+    .await?;
+    Ok(Err(earlier))
+}
+
+/// Removes a pending row whose command could not be published (the client got an error,
+/// not a 202, so nothing was promised).
+pub async fn delete_unpublished(pool: &PgPool, bid_id: BidId) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM bids WHERE bid_id = $1 AND status = 'pending'")
+        .bind(bid_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn find(pool: &PgPool, bid_id: BidId) -> sqlx::Result<Option<StoredBid>> {
+    sqlx::query_as::<_, StoredBid>(
+        "SELECT bid_id, auction_id, bidder_id, kind, amount, max_amount, request_hash, status,
+                reason, seq, received_at
+         FROM bids WHERE bid_id = $1",
+    )
+    .bind(bid_id)
+    .fetch_optional(pool)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub seq: i64,
+    pub bid_id: BidId,
+    pub amount: Amount,
+    pub bidder_id: UserId,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Accepted bids of an auction in `seq` order, after `after_seq`.
+pub async fn history(
+    pool: &PgPool,
+    auction_id: AuctionId,
+    after_seq: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<HistoryRow>> {
+    sqlx::query_as::<_, HistoryRow>(
+        "SELECT seq, bid_id, amount, bidder_id, received_at FROM bids
+         WHERE auction_id = $1 AND status = 'accepted' AND seq > $2
+         ORDER BY seq LIMIT $3",
+    )
+    .bind(auction_id)
+    .bind(after_seq)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// The seller of an auction the engine knows (listed), or `None` for an unknown auction.
+pub async fn seller_of(
+    pool: &PgPool,
+    auction_id: AuctionId,
+) -> sqlx::Result<Option<Option<UserId>>> {
+    sqlx::query_scalar::<_, Option<UserId>>(
+        "SELECT seller_id FROM engine_auctions WHERE auction_id = $1",
+    )
+    .bind(auction_id)
+    .fetch_optional(pool)
+    .await
+}

@@ -1,0 +1,209 @@
+//! What the engine reads at start-up and writes per batch. A batch is one transaction:
+//! bid outcomes, auction states, the offsets that produced them and the outgoing events.
+//! Either all of it is stored or none, which is what makes a crash at any point safe.
+
+use chrono::{DateTime, Utc};
+use platform_core::{Amount, AuctionId, BidId, UserId};
+use sqlx::PgPool;
+use std::collections::{HashMap, HashSet};
+
+/// The decided outcome of one bid command.
+#[derive(Clone, Debug)]
+pub struct OutcomeRow {
+    pub bid_id: BidId,
+    pub auction_id: AuctionId,
+    pub bidder_id: UserId,
+    pub kind: &'static str,
+    pub amount: Option<Amount>,
+    pub max_amount: Option<Amount>,
+    pub accepted: bool,
+    pub reason: Option<&'static str>,
+    pub seq: Option<i64>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// A partition's offset moving from `from` (what this engine last stored; `None` if it
+/// never stored one) to `to`.
+#[derive(Clone, Copy, Debug)]
+pub struct OffsetAdvance {
+    pub partition: i32,
+    pub from: Option<i64>,
+    pub to: i64,
+}
+
+#[derive(Debug, Default)]
+pub struct BatchWrite {
+    pub outcomes: Vec<OutcomeRow>,
+    pub states: Vec<(AuctionId, Option<UserId>, serde_json::Value)>,
+    pub offsets: Vec<OffsetAdvance>,
+    /// `(command partition, auction, event JSON)` in emission order.
+    pub events: Vec<(i32, AuctionId, serde_json::Value)>,
+}
+
+pub enum Persisted {
+    /// Stored; the outbox ids of `events`, in order.
+    Committed(Vec<i64>),
+    /// Another engine advanced this partition meanwhile: nothing was stored.
+    Fenced(i32),
+}
+
+pub async fn persist(pool: &PgPool, topic: &str, batch: &BatchWrite) -> sqlx::Result<Persisted> {
+    let mut tx = pool.begin().await?;
+    for adv in &batch.offsets {
+        let moved = match adv.from {
+            Some(from) => sqlx::query(
+                "UPDATE engine_offsets SET next_offset = $3
+                 WHERE topic = $1 AND partition = $2 AND next_offset = $4",
+            )
+            .bind(topic)
+            .bind(adv.partition)
+            .bind(adv.to)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            None => sqlx::query(
+                "INSERT INTO engine_offsets (topic, partition, next_offset) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(topic)
+            .bind(adv.partition)
+            .bind(adv.to)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        if moved != 1 {
+            tx.rollback().await?;
+            return Ok(Persisted::Fenced(adv.partition));
+        }
+    }
+
+    if !batch.outcomes.is_empty() {
+        let o = &batch.outcomes;
+        let decided_at = Utc::now();
+        sqlx::query(
+            "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, max_amount, status,
+                               reason, seq, received_at, decided_at)
+             SELECT b, a, u, k, am, mx, st, r, s, rc, $11
+             FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int8[], $6::int8[],
+                         $7::text[], $8::text[], $9::int8[], $10::timestamptz[])
+                  AS t(b, a, u, k, am, mx, st, r, s, rc)
+             ON CONFLICT (bid_id) DO UPDATE
+                SET status = EXCLUDED.status, reason = EXCLUDED.reason, seq = EXCLUDED.seq,
+                    amount = COALESCE(EXCLUDED.amount, bids.amount), decided_at = EXCLUDED.decided_at
+                WHERE bids.status = 'pending'",
+        )
+        .bind(o.iter().map(|r| r.bid_id.0).collect::<Vec<_>>())
+        .bind(o.iter().map(|r| r.auction_id.0).collect::<Vec<_>>())
+        .bind(o.iter().map(|r| r.bidder_id.0).collect::<Vec<_>>())
+        .bind(o.iter().map(|r| r.kind).collect::<Vec<_>>())
+        .bind(o.iter().map(|r| r.amount).collect::<Vec<_>>())
+        .bind(o.iter().map(|r| r.max_amount).collect::<Vec<_>>())
+        .bind(
+            o.iter()
+                .map(|r| if r.accepted { "accepted" } else { "rejected" })
+                .collect::<Vec<_>>(),
+        )
+        .bind(o.iter().map(|r| r.reason).collect::<Vec<_>>())
+        .bind(o.iter().map(|r| r.seq).collect::<Vec<_>>())
+        .bind(o.iter().map(|r| r.received_at).collect::<Vec<_>>())
+        .bind(decided_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    if !batch.states.is_empty() {
+        let s = &batch.states;
+        sqlx::query(
+            "INSERT INTO engine_auctions (auction_id, seller_id, state, updated_at)
+             SELECT a, s, st, now() FROM UNNEST($1::uuid[], $2::uuid[], $3::jsonb[]) AS t(a, s, st)
+             ON CONFLICT (auction_id) DO UPDATE
+                SET state = EXCLUDED.state, seller_id = COALESCE(EXCLUDED.seller_id, engine_auctions.seller_id),
+                    updated_at = now()",
+        )
+        .bind(s.iter().map(|(a, _, _)| a.0).collect::<Vec<_>>())
+        .bind(s.iter().map(|(_, seller, _)| seller.map(|u| u.0)).collect::<Vec<_>>())
+        .bind(s.iter().map(|(_, _, st)| st.clone()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let mut ids = Vec::new();
+    if !batch.events.is_empty() {
+        let e = &batch.events;
+        ids = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO outbox (partition, auction_id, payload)
+             SELECT p, a, pl FROM UNNEST($1::int4[], $2::uuid[], $3::jsonb[]) WITH ORDINALITY AS t(p, a, pl, n)
+             ORDER BY n
+             RETURNING id",
+        )
+        .bind(e.iter().map(|(p, _, _)| *p).collect::<Vec<_>>())
+        .bind(e.iter().map(|(_, a, _)| a.0).collect::<Vec<_>>())
+        .bind(e.iter().map(|(_, _, pl)| pl.clone()).collect::<Vec<_>>())
+        .fetch_all(&mut *tx)
+        .await?;
+        ids.sort_unstable();
+    }
+    tx.commit().await?;
+    Ok(Persisted::Committed(ids))
+}
+
+/// Stored next offsets of `partitions` (absent: never stored).
+pub async fn load_offsets(
+    pool: &PgPool,
+    topic: &str,
+    partitions: &[i32],
+) -> sqlx::Result<HashMap<i32, i64>> {
+    let rows: Vec<(i32, i64)> = sqlx::query_as(
+        "SELECT partition, next_offset FROM engine_offsets WHERE topic = $1 AND partition = ANY($2)",
+    )
+    .bind(topic)
+    .bind(partitions)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+pub async fn load_states(
+    pool: &PgPool,
+    ids: &[AuctionId],
+) -> sqlx::Result<Vec<(AuctionId, serde_json::Value)>> {
+    sqlx::query_as("SELECT auction_id, state FROM engine_auctions WHERE auction_id = ANY($1)")
+        .bind(ids.iter().map(|a| a.0).collect::<Vec<_>>())
+        .fetch_all(pool)
+        .await
+}
+
+/// Which of `bid_ids` already have an outcome (a command seen twice is applied once).
+pub async fn decided(pool: &PgPool, bid_ids: &[BidId]) -> sqlx::Result<HashSet<BidId>> {
+    let rows: Vec<BidId> = sqlx::query_scalar(
+        "SELECT bid_id FROM bids WHERE bid_id = ANY($1) AND status <> 'pending'",
+    )
+    .bind(bid_ids.iter().map(|b| b.0).collect::<Vec<_>>())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Events of `partition` still waiting in the outbox, oldest first.
+pub async fn pending_outbox(
+    pool: &PgPool,
+    partition: i32,
+) -> sqlx::Result<Vec<(i64, AuctionId, serde_json::Value)>> {
+    sqlx::query_as("SELECT id, auction_id, payload FROM outbox WHERE partition = $1 ORDER BY id")
+        .bind(partition)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn delete_outbox(pool: &PgPool, ids: &[i64]) -> sqlx::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM outbox WHERE id = ANY($1)")
+        .bind(ids)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

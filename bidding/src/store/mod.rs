@@ -1,0 +1,4 @@
+//! Postgres access of the bidding service (schema `bidding`).
+
+pub mod bids;
+pub mod engine;

@@ -1,0 +1,134 @@
+//! The contract suite against the in-process bus, plus what only it can show cheaply.
+
+use platform_bus::memory::MemoryBus;
+use platform_bus::{Bus, StartFrom};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+platform_bus::contract_suite!(async { Arc::new(MemoryBus::new()) as Arc<dyn Bus> });
+
+#[tokio::test]
+async fn connect_picks_the_adapter_from_the_url() {
+    let bus = platform_bus::connect("memory://")
+        .await
+        .expect("memory:// connects");
+    bus.ping().await.expect("ping");
+    let unsupported = platform_bus::connect("nope://somewhere")
+        .await
+        .err()
+        .expect("nope:// is refused");
+    assert!(
+        unsupported.to_string().contains("not supported"),
+        "{unsupported}"
+    );
+    assert!(platform_bus::connect("not a url").await.is_err());
+}
+
+#[tokio::test]
+async fn unknown_topics_are_refused() {
+    let bus = MemoryBus::new();
+    assert!(bus.publish("missing", b"k", b"v").await.is_err());
+    assert!(bus
+        .subscribe("missing", "g", StartFrom::Earliest)
+        .await
+        .is_err());
+    assert!(bus.partition_count("missing").await.is_err());
+}
+
+#[tokio::test]
+async fn a_dropped_subscription_leaves_its_group() {
+    let bus = MemoryBus::new();
+    bus.ensure_topic("t", 2).await.unwrap();
+    let mut a = bus.subscribe("t", "g", StartFrom::Earliest).await.unwrap();
+    assert_eq!(
+        a.poll(10, Duration::from_millis(10))
+            .await
+            .unwrap()
+            .assigned,
+        vec![0, 1]
+    );
+    let mut b = bus.subscribe("t", "g", StartFrom::Earliest).await.unwrap();
+    // b waits for partition 1 until a, polling, lets go of it.
+    let (of_a, of_b) = tokio::join!(
+        a.poll(10, Duration::from_secs(5)),
+        b.poll(10, Duration::from_secs(5))
+    );
+    assert_eq!(of_a.unwrap().revoked, vec![1]);
+    assert_eq!(of_b.unwrap().assigned, vec![1]);
+    drop(b);
+    assert_eq!(
+        a.poll(10, Duration::from_millis(10))
+            .await
+            .unwrap()
+            .assigned,
+        vec![1]
+    );
+    assert_eq!(a.assignment(), vec![0, 1]);
+}
+
+#[tokio::test]
+async fn a_waiting_poll_wakes_on_publish() {
+    let bus = MemoryBus::new();
+    bus.ensure_topic("t", 1).await.unwrap();
+    let mut sub = bus.subscribe("t", "g", StartFrom::Earliest).await.unwrap();
+    sub.poll(10, Duration::ZERO).await.unwrap();
+    let publisher = bus.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        publisher.publish("t", b"k", b"v").await.unwrap();
+    });
+    let started = Instant::now();
+    let batch = sub.poll(10, Duration::from_secs(10)).await.unwrap();
+    assert_eq!(batch.records.len(), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "poll returned as soon as the record arrived"
+    );
+}
+
+#[tokio::test]
+async fn commits_are_refused_for_partitions_not_owned() {
+    let bus = MemoryBus::new();
+    bus.ensure_topic("t", 2).await.unwrap();
+    let mut sub = bus.subscribe("t", "g", StartFrom::Earliest).await.unwrap();
+    sub.poll(10, Duration::ZERO).await.unwrap();
+    assert!(sub.commit(&[(0, 1), (2, 1)]).await.is_err());
+    assert!(sub.commit(&[(0, 0), (1, 0)]).await.is_ok());
+}
+
+/// Publishes and consumes concurrently and prints the rate (a rough figure, debug build).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_records_flow_through() {
+    const RECORDS: usize = 200_000;
+    let bus = MemoryBus::new();
+    bus.ensure_topic("t", 8).await.unwrap();
+    let mut sub = bus.subscribe("t", "g", StartFrom::Earliest).await.unwrap();
+    let started = Instant::now();
+    let publisher = bus.clone();
+    let publishing = tokio::spawn(async move {
+        let payload = [7u8; 100];
+        for i in 0..RECORDS {
+            publisher
+                .publish("t", format!("auction-{}", i % 1000).as_bytes(), &payload)
+                .await
+                .unwrap();
+        }
+    });
+    let mut read = 0;
+    while read < RECORDS {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "stalled at {read}"
+        );
+        let batch = sub.poll(1000, Duration::from_millis(100)).await.unwrap();
+        read += batch.records.len();
+        if let Some(last) = batch.records.last() {
+            sub.commit(&[(last.partition, last.offset + 1)])
+                .await
+                .unwrap();
+        }
+    }
+    publishing.await.unwrap();
+    let rate = RECORDS as f64 / started.elapsed().as_secs_f64();
+    println!("memory bus: {RECORDS} records published and consumed at {rate:.0}/s");
+}
