@@ -88,6 +88,16 @@ pub async fn start(
     config: &PlatformConfig,
     shutdown: CancellationToken,
 ) -> anyhow::Result<(Started, SocketAddr)> {
+    let bus = platform_bus::connect(&config.common.bus_url).await?;
+    start_on(config, bus, shutdown).await
+}
+
+/// [`start`] on a bus the caller already holds (tests read the logs through it).
+pub async fn start_on(
+    config: &PlatformConfig,
+    bus: std::sync::Arc<dyn platform_bus::Bus>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<(Started, SocketAddr)> {
     let roles = config.roles();
     anyhow::ensure!(!roles.is_empty(), "SERVICES names no role");
     let services: Vec<Role> = roles
@@ -99,7 +109,6 @@ pub async fn start(
     if with_gateway && !services.is_empty() && services.len() != SERVICES.len() {
         anyhow::bail!("the gateway runs either alone (services elsewhere) or with every service");
     }
-    let bus = platform_bus::connect(&config.common.bus_url).await?;
     if services.len() < SERVICES.len()
         && config.common.bus_url.starts_with("memory:")
         && !services.is_empty()

@@ -22,6 +22,7 @@ pub mod contract;
 #[cfg(feature = "kafka")]
 pub mod kafka;
 pub mod memory;
+pub mod namespace;
 
 /// A record as stored in the log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,7 +47,9 @@ pub struct Batch {
     /// Partitions this member gained since the previous batch.
     pub assigned: Vec<i32>,
     /// Partitions this member lost since the previous batch. Their records that were read
-    /// but not committed will be delivered to the new owner.
+    /// but not committed will be delivered to the new owner. A rebalance revokes only the
+    /// partitions that move; a partition lost and given back meanwhile is in both lists,
+    /// and reading it restarts at the committed offset.
     pub revoked: Vec<i32>,
     /// Records in log order per partition.
     pub records: Vec<Record>,
@@ -94,21 +97,37 @@ pub trait Subscription: Send {
     async fn close(self: Box<Self>) -> anyhow::Result<()>;
 }
 
-/// Picks the adapter from a URL: `memory://` or `kafka://host:port[,host:port]`.
+/// Picks the adapter from a URL: `memory://` or `kafka://host:port[,host:port]`, either
+/// with an optional `?namespace=NAME` that prefixes every topic and group name.
 /// A scheme whose cargo feature is off is an error, not a silent fallback.
 pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Bus>> {
-    let parsed = url::Url::parse(url).map_err(|e| anyhow::anyhow!("BUS_URL {url:?}: {e}"))?;
-    match parsed.scheme() {
-        "memory" => Ok(Arc::new(memory::MemoryBus::new())),
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        anyhow::anyhow!("BUS_URL {url:?} is not a URL (use memory:// or kafka://host:9092)")
+    })?;
+    let (address, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let mut namespace = None;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("namespace", value)) => namespace = Some(value.to_owned()),
+            _ => anyhow::bail!("BUS_URL parameter {pair:?} is not supported (only namespace=NAME)"),
+        }
+    }
+    let bus: Arc<dyn Bus> = match scheme {
+        "memory" => Arc::new(memory::MemoryBus::new()),
         #[cfg(feature = "kafka")]
         "kafka" => {
-            let brokers = url.trim_start_matches("kafka://").trim_end_matches('/');
-            Ok(Arc::new(kafka::KafkaBus::connect(brokers).await?))
+            let brokers = address.trim_end_matches('/');
+            anyhow::ensure!(!brokers.is_empty(), "BUS_URL {url:?} names no broker");
+            Arc::new(kafka::KafkaBus::connect(brokers).await?)
         }
         #[cfg(not(feature = "kafka"))]
         "kafka" => anyhow::bail!("BUS_URL uses kafka:// but this build has no `kafka` feature"),
         other => {
             anyhow::bail!("BUS_URL scheme {other:?} is not supported (use memory:// or kafka://)")
         }
+    };
+    match namespace {
+        Some(ns) => Ok(Arc::new(namespace::Namespaced::new(bus, &ns)?)),
+        None => Ok(bus),
     }
 }

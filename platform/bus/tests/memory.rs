@@ -132,3 +132,44 @@ async fn many_records_flow_through() {
     let rate = RECORDS as f64 / started.elapsed().as_secs_f64();
     println!("memory bus: {RECORDS} records published and consumed at {rate:.0}/s");
 }
+
+/// The namespace wrapper keeps every promise of the port.
+mod namespaced {
+    use platform_bus::memory::MemoryBus;
+    use platform_bus::namespace::Namespaced;
+    use platform_bus::Bus;
+    use std::sync::Arc;
+
+    platform_bus::contract_suite!(async {
+        Arc::new(Namespaced::new(Arc::new(MemoryBus::new()), "ns").unwrap()) as Arc<dyn Bus>
+    });
+}
+
+#[tokio::test]
+async fn namespaces_share_a_broker_without_seeing_each_other() {
+    let shared: Arc<dyn Bus> = Arc::new(MemoryBus::new());
+    let a = platform_bus::namespace::Namespaced::new(shared.clone(), "a").unwrap();
+    let b = platform_bus::namespace::Namespaced::new(shared.clone(), "b").unwrap();
+    a.ensure_topic("t", 2).await.unwrap();
+    b.ensure_topic("t", 2).await.unwrap();
+    a.publish("t", b"k", b"from a").await.unwrap();
+    let mut sub = b.subscribe("t", "g", StartFrom::Earliest).await.unwrap();
+    let batch = sub.poll(10, Duration::from_millis(200)).await.unwrap();
+    assert!(batch.records.is_empty(), "b sees nothing of a");
+    let mut sub = a.subscribe("t", "g", StartFrom::Earliest).await.unwrap();
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while seen.is_empty() && Instant::now() < deadline {
+        seen.extend(
+            sub.poll(10, Duration::from_millis(200))
+                .await
+                .unwrap()
+                .records,
+        );
+    }
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].topic, "t", "records carry the plain topic name");
+    assert!(platform_bus::namespace::Namespaced::new(shared, "bad name").is_err());
+    assert!(platform_bus::connect("memory://?namespace=x").await.is_ok());
+    assert!(platform_bus::connect("memory://?colour=red").await.is_err());
+}

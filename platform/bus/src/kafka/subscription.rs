@@ -9,7 +9,10 @@
 //!   it is put out of the group; it is also the rebalance timeout, so a rebalance waiting
 //!   for a stuck member gives up within that time rather than the default five minutes.
 //! * `fetch.wait.max.ms=10`: a record is handed over within milliseconds of being written.
-//! * `partition.assignment.strategy=range`: the same assignment the in-process bus makes.
+//! * `partition.assignment.strategy=cooperative-sticky`: a rebalance revokes only the
+//!   partitions that move, as the in-process bus does; the eager protocols (`range`,
+//!   `roundrobin`) revoke every partition of every member and restart all of them at the
+//!   committed offsets, which pauses the whole group and redelivers whatever was in flight.
 
 use crate::{Batch, Record, StartFrom, Subscription};
 use anyhow::Context as _;
