@@ -184,6 +184,11 @@ pub async fn assert_matches_serial_replay(
             .unwrap();
     for (bid_id, status, seq) in rows {
         let replayed = outcomes.get(&bid_id.to_string());
+        if status == "pending" && replayed.is_none() {
+            // Recorded by an intake that died before publishing: that request got no
+            // 202, its command is not in the log, and no outcome is owed.
+            continue;
+        }
         assert_eq!(
             replayed,
             Some(&(status.clone(), seq)),

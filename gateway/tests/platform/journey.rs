@@ -1,6 +1,7 @@
 //! A listing's whole life over HTTP: list, schedule, open by itself, bids, close by
 //! itself with the right winner and price.
 
+use crate::client::{Api, User};
 use crate::harness::Platform;
 use serde_json::json;
 use std::time::Duration;
@@ -18,8 +19,15 @@ fn listing(title: &str) -> serde_json::Value {
 #[tokio::test]
 async fn an_auction_opens_takes_bids_and_closes_with_the_right_winner() {
     let platform = Platform::start().await;
-    let api = &platform.api;
     let admin = platform.admin().await;
+    listing_to_winner(&platform.api, &admin).await;
+    platform.stop().await;
+}
+
+/// The story every deployment must tell the same way: a seller lists, the admin
+/// schedules, the auction opens by itself, two bidders outbid each other, and it closes
+/// by itself with the right winner and final price.
+pub async fn listing_to_winner(api: &Api, admin: &User) {
     let seller = api.signup("seller").await;
     let alice = api.signup("alice").await;
     let bob = api.signup("bob").await;
@@ -88,7 +96,6 @@ async fn an_auction_opens_takes_bids_and_closes_with_the_right_winner() {
         !items[1]["bidder"].as_str().unwrap().contains(&bob.id),
         "bidders are masked"
     );
-    platform.stop().await;
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! End-to-end tests of the whole platform over HTTP, as its users meet it.
+//! End-to-end tests of the whole platform over HTTP, as its users meet it: in one
+//! process on the in-memory bus, and as separate processes over a Kafka-protocol broker.
 
 mod client;
 mod harness;
@@ -6,3 +7,4 @@ mod harness;
 mod bad_input;
 mod concurrency;
 mod journey;
+mod processes;

@@ -1,0 +1,283 @@
+//! The platform as separate processes — gateway, auction, bidding, notification+search —
+//! talking through a real Kafka-protocol broker and PostgreSQL, as it runs in production.
+//! Each run gets its own database and its own bus namespace, so runs share the broker
+//! without seeing each other.
+
+use crate::client::{Api, User};
+use crate::harness::{self, ADMIN_EMAIL, ADMIN_PASSWORD};
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Cluster {
+    pub api: Api,
+    pub database_url: String,
+    pub bus_url: String,
+    env: HashMap<&'static str, String>,
+    children: HashMap<&'static str, Child>,
+    ports: HashMap<&'static str, u16>,
+    logs: std::path::PathBuf,
+}
+
+fn kafka_url() -> String {
+    std::env::var("KAFKA_TEST_URL").expect(
+        "KAFKA_TEST_URL is not set: these tests need a Kafka-protocol broker \
+         (scripts/test.sh starts one and sets it)",
+    )
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+const ROLES: [&str; 4] = ["auction", "bidding", "notification,search", "gateway"];
+
+impl Cluster {
+    pub async fn start() -> Self {
+        let database_url =
+            platform_core::db::create_fresh_database(&harness::base_database_url(), "cluster_test")
+                .await
+                .unwrap();
+        let namespace = format!("t{}", uuid::Uuid::new_v4().simple());
+        let bus_url = format!("kafka://{}?namespace={namespace}", kafka_url());
+        let ports: HashMap<&'static str, u16> = ROLES.iter().map(|r| (*r, free_port())).collect();
+        let url = |role: &str| format!("http://127.0.0.1:{}", ports[role]);
+        let env: HashMap<&'static str, String> = HashMap::from([
+            ("DATABASE_URL", database_url.clone()),
+            ("BUS_URL", bus_url.clone()),
+            ("COMMAND_PARTITIONS", "4".into()),
+            ("EVENT_PARTITIONS", "4".into()),
+            ("DATABASE_MAX_CONNECTIONS", "5".into()),
+            ("INTERNAL_TOKEN", uuid::Uuid::new_v4().to_string()),
+            (
+                "JWT_SECRET",
+                format!("{}{}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4()),
+            ),
+            ("ADMIN_EMAIL", ADMIN_EMAIL.into()),
+            ("ADMIN_PASSWORD", ADMIN_PASSWORD.into()),
+            ("AUTH_RATE_PER_MINUTE", "100000".into()),
+            ("AUTH_RATE_BURST", "10000".into()),
+            ("BID_RATE_PER_SECOND", "100000".into()),
+            ("BID_RATE_BURST", "10000".into()),
+            ("SOFT_CLOSE_WINDOW_SECS", "0".into()),
+            ("AUCTION_SCHEDULER_TICK_MS", "50".into()),
+            ("AUCTION_PORT", ports["auction"].to_string()),
+            ("BIDDING_PORT", ports["bidding"].to_string()),
+            (
+                "NOTIFICATION_PORT",
+                ports["notification,search"].to_string(),
+            ),
+            ("GATEWAY_PORT", ports["gateway"].to_string()),
+            ("AUCTION_SERVICE_URL", url("auction")),
+            ("BIDDING_SERVICE_URL", url("bidding")),
+            ("NOTIFICATION_SERVICE_URL", url("notification,search")),
+            ("SEARCH_SERVICE_URL", url("notification,search")),
+            ("RUST_LOG", "info,rdkafka=warn,librdkafka=warn".into()),
+        ]);
+        let logs = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(&namespace);
+        std::fs::create_dir_all(&logs).unwrap();
+        let mut cluster = Cluster {
+            api: Api::new(url("gateway")),
+            database_url,
+            bus_url,
+            env,
+            children: HashMap::new(),
+            ports,
+            logs,
+        };
+        for role in ROLES {
+            cluster.spawn(role);
+        }
+        for role in ROLES {
+            cluster.wait_ready(role).await;
+        }
+        cluster
+    }
+
+    pub fn spawn(&mut self, role: &'static str) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.logs.join(format!("{}.log", role.replace(',', "-"))))
+            .unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_platform"))
+            .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
+            .env("SERVICES", role)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("the platform binary starts");
+        self.children.insert(role, child);
+    }
+
+    pub async fn wait_ready(&mut self, role: &'static str) {
+        let url = format!("http://127.0.0.1:{}/readyz", self.ports[role]);
+        let start = Instant::now();
+        loop {
+            if let Ok(res) = self.api.http.get(&url).send().await {
+                if res.status() == 200 {
+                    return;
+                }
+            }
+            if let Some(child) = self.children.get_mut(role) {
+                if let Ok(Some(status)) = child.try_wait() {
+                    panic!(
+                        "{role} exited with {status}; logs in {}",
+                        self.logs.display()
+                    );
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "{role} not ready after 60 s; logs in {}",
+                self.logs.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// SIGKILL: no shutdown hook runs, whatever was in flight is cut off.
+    pub fn kill(&mut self, role: &'static str) {
+        if let Some(mut child) = self.children.remove(role) {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+
+    pub async fn admin(&self) -> User {
+        self.api.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for (_, mut child) in self.children.drain() {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+}
+
+#[tokio::test]
+async fn separate_processes_over_kafka_tell_the_same_story() {
+    let cluster = Cluster::start().await;
+    let admin = cluster.admin().await;
+    crate::journey::listing_to_winner(&cluster.api, &admin).await;
+}
+
+#[tokio::test]
+async fn killing_the_bidding_process_loses_no_bid_and_applies_none_twice() {
+    let mut cluster = Cluster::start().await;
+    let api = cluster.api.clone();
+    let admin = cluster.admin().await;
+    let seller = api.signup("seller").await;
+    let id = api
+        .list_item(
+            &seller,
+            serde_json::json!({"title": "Under fire", "description": "", "category": "art", "startingPrice": 1_000}),
+        )
+        .await;
+    api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(600))
+        .await;
+    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
+        a["status"] == "open"
+    })
+    .await;
+    let mut bidders = Vec::new();
+    for i in 0..8 {
+        bidders.push(api.signup(&format!("bidder{i}")).await);
+    }
+
+    // A steady stream of bids from 8 bidders while bidding is killed and restarted.
+    let stop = tokio_util::sync::CancellationToken::new();
+    let mut streams = Vec::new();
+    for (n, bidder) in bidders.iter().cloned().enumerate() {
+        let api = api.clone();
+        let id = id.clone();
+        let stop = stop.clone();
+        streams.push(tokio::spawn(async move {
+            let mut placed: Vec<(User, String)> = Vec::new();
+            let mut amount = 1_000 + n as i64 * 10;
+            while !stop.is_cancelled() {
+                amount += 300 + (n as i64 * 7) % 50;
+                let body = serde_json::json!({"amount": amount, "maxAmount": amount + 200});
+                let req = api
+                    .http
+                    .post(format!("{}/api/auctions/{id}/bids", api.base))
+                    .bearer_auth(&bidder.token)
+                    .json(&body)
+                    .timeout(Duration::from_secs(5));
+                match req.send().await {
+                    Ok(res) if res.status() == 202 => {
+                        let v: serde_json::Value = res.json().await.unwrap();
+                        placed.push((bidder.clone(), v["bidId"].as_str().unwrap().to_owned()));
+                    }
+                    Ok(res) => assert!(
+                        [502, 503, 504].contains(&res.status().as_u16()),
+                        "unexpected {}",
+                        res.status()
+                    ),
+                    Err(_) => {} // the connection died with the process: no promise was made
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            placed
+        }));
+    }
+
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        cluster.kill("bidding");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        cluster.spawn("bidding");
+        cluster.wait_ready("bidding").await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop.cancel();
+    let mut placed = Vec::new();
+    for s in streams {
+        placed.extend(s.await.unwrap());
+    }
+    assert!(placed.len() > 50, "only {} bids got through", placed.len());
+
+    // Every 202 ends in exactly one outcome.
+    let mut accepted_seqs = Vec::new();
+    for (bidder, bid_id) in &placed {
+        let outcome = api.outcome(bidder, bid_id).await;
+        if outcome["status"] == "accepted" {
+            accepted_seqs.push(outcome["seq"].as_i64().unwrap());
+        }
+    }
+    let mut sorted = accepted_seqs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(
+        sorted.len(),
+        accepted_seqs.len(),
+        "an accepted bid was applied twice"
+    );
+
+    let bus = platform_bus::connect(&cluster.bus_url).await.unwrap();
+    let rules = bidding::Config {
+        soft_close_window_secs: 0,
+        ..bidding::Config::for_tests()
+    }
+    .rules()
+    .unwrap();
+    harness::assert_matches_serial_replay(bus.as_ref(), &cluster.database_url, &rules, &id).await;
+
+    let auction = api
+        .wait_auction(
+            &id,
+            Duration::from_secs(20),
+            "the read model to catch up",
+            |a| a["bidCount"] == accepted_seqs.len(),
+        )
+        .await;
+    assert_eq!(auction["seq"], *sorted.last().unwrap());
+}
