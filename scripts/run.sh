@@ -24,7 +24,7 @@ fi
 log "building the platform"
 cargo build --release --bin platform
 export BUS_URL="${BUS_URL:-memory://}"
-export PORT="${PORT:-8080}"
+export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 export DATA_DIR
 export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}"
 export ADMIN_PASSWORD="${ADMIN_PASSWORD:-change-me-now}"

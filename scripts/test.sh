@@ -23,6 +23,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 log "running the Rust tests"
 cargo test --workspace --locked --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"
 
+log "checking the deployment manifests"
+"$ROOT/scripts/test-deploy.sh"
+
 if [ -f web/package.json ]; then
   log "running the browser tests"
   apt_install chromium

@@ -89,9 +89,9 @@ pub async fn insert(
 ) -> sqlx::Result<Auction> {
     let sql = format!(
         "INSERT INTO auctions AS a (id, seller_id, title, description, category, currency, \
-             starting_price, reserve_price, buy_now_price, status, current_price, created_at, \
-             updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $7, $10, $10) \
+             starting_price, reserve_price, buy_now_price, status, current_price, reserve_met, \
+             created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $7, $8 IS NULL, $10, $10) \
          RETURNING {COLUMNS}"
     );
     let row: AuctionRow = sqlx::query_as(&sql)

@@ -164,6 +164,7 @@ async fn listing_needs_a_signed_in_caller_and_ignores_unknown_fields() {
     assert_eq!(auction["status"], "pending");
     assert_eq!(auction["currency"], "USD");
     assert!(auction.get("reservePrice").is_none());
+    assert_eq!(auction["reserveMet"], true, "no reserve is a met reserve");
 }
 
 #[tokio::test]

@@ -1,0 +1,364 @@
+//! The engine against a real PostgreSQL and the in-process bus: commands are published
+//! as the intake and the auction service publish them, and what the engine stored and
+//! emitted is read back.
+
+use bidding::domain::Rules;
+use bidding::engine::Engine;
+use chrono::{Duration as Span, Utc};
+use platform_bus::memory::{partition_for_key, MemoryBus};
+use platform_bus::{Bus, StartFrom};
+use platform_core::log::{Command, Event, Terms};
+use platform_core::{AuctionId, BidId, Currency, UserId, COMMAND_TOPIC, EVENT_TOPIC};
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+const PARTITIONS: i32 = 4;
+
+struct Setup {
+    pool: PgPool,
+}
+
+async fn database() -> Setup {
+    let base = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let database_url = platform_core::db::create_fresh_database(&base, "bidding_test")
+        .await
+        .unwrap();
+    let pool = platform_core::db::connect(&database_url, "bidding", 4)
+        .await
+        .unwrap();
+    sqlx::migrate!("./migrations").run(&pool).await.unwrap();
+    Setup { pool }
+}
+
+async fn bus() -> Arc<dyn Bus> {
+    let bus: Arc<dyn Bus> = Arc::new(MemoryBus::new());
+    bus.ensure_topic(COMMAND_TOPIC, PARTITIONS).await.unwrap();
+    bus.ensure_topic(EVENT_TOPIC, PARTITIONS).await.unwrap();
+    bus
+}
+
+fn engine(
+    setup: &Setup,
+    bus: &Arc<dyn Bus>,
+) -> (
+    CancellationToken,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let stop = CancellationToken::new();
+    let engine = Engine::new(setup.pool.clone(), bus.clone(), Rules::default(), 500);
+    (stop.clone(), tokio::spawn(engine.run(stop)))
+}
+
+async fn send(bus: &dyn Bus, command: &Command) {
+    let key = command.auction_id().to_string();
+    bus.publish(
+        COMMAND_TOPIC,
+        key.as_bytes(),
+        &serde_json::to_vec(command).unwrap(),
+    )
+    .await
+    .unwrap();
+}
+
+/// List, schedule and open an auction that ends in an hour.
+async fn open_auction(bus: &dyn Bus, seller: UserId) -> AuctionId {
+    let id = AuctionId::new();
+    let now = Utc::now();
+    let terms = Terms {
+        seller_id: seller,
+        currency: Currency::default(),
+        starting_price: 1_000,
+        reserve_price: None,
+        buy_now_price: None,
+    };
+    send(
+        bus,
+        &Command::List {
+            auction_id: id,
+            terms,
+            at: now,
+        },
+    )
+    .await;
+    send(
+        bus,
+        &Command::Schedule {
+            auction_id: id,
+            starts_at: now,
+            ends_at: now + Span::hours(1),
+            at: now,
+        },
+    )
+    .await;
+    send(
+        bus,
+        &Command::Open {
+            auction_id: id,
+            at: now,
+        },
+    )
+    .await;
+    id
+}
+
+fn bid(auction_id: AuctionId, bidder: UserId, amount: i64) -> Command {
+    Command::PlaceBid {
+        auction_id,
+        bid_id: BidId::new(),
+        bidder_id: bidder,
+        amount,
+        max_amount: None,
+        received_at: Utc::now(),
+    }
+}
+
+/// Waits until `sql` (a count) returns `expected`.
+async fn wait_count(pool: &PgPool, sql: &str, expected: i64) {
+    let start = Instant::now();
+    loop {
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(pool).await.unwrap();
+        if n == expected {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{sql} stayed at {n}, expected {expected}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn bid_count(pool: &PgPool, id: AuctionId) -> i64 {
+    let state: serde_json::Value =
+        sqlx::query_scalar("SELECT state FROM engine_auctions WHERE auction_id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let state: bidding::domain::AuctionState = serde_json::from_value(state).unwrap();
+    state.public().bid_count
+}
+
+#[tokio::test]
+async fn a_command_seen_twice_is_applied_once() {
+    let setup = database().await;
+    let bus = bus().await;
+    let id = open_auction(bus.as_ref(), UserId::new()).await;
+    let twice = bid(id, UserId::new(), 1_000);
+    send(bus.as_ref(), &twice).await;
+    send(bus.as_ref(), &twice).await;
+    send(bus.as_ref(), &bid(id, UserId::new(), 2_000)).await;
+    let (stop, run) = engine(&setup, &bus);
+    wait_count(
+        &setup.pool,
+        "SELECT count(*) FROM bids WHERE status = 'accepted'",
+        2,
+    )
+    .await;
+    stop.cancel();
+    run.await.unwrap().unwrap();
+    assert_eq!(bid_count(&setup.pool, id).await, 2);
+}
+
+#[tokio::test]
+async fn a_malformed_command_is_skipped_and_its_partition_moves_on() {
+    let setup = database().await;
+    let bus = bus().await;
+    let id = open_auction(bus.as_ref(), UserId::new()).await;
+    let key = id.to_string();
+    bus.publish(COMMAND_TOPIC, key.as_bytes(), b"{not json")
+        .await
+        .unwrap();
+    bus.publish(
+        COMMAND_TOPIC,
+        key.as_bytes(),
+        br#"{"type":"place_bid","amount":"lots"}"#,
+    )
+    .await
+    .unwrap();
+    // A valid command whose key names another auction is not trusted either.
+    let misrouted = bid(AuctionId::new(), UserId::new(), 5_000);
+    bus.publish(
+        COMMAND_TOPIC,
+        key.as_bytes(),
+        &serde_json::to_vec(&misrouted).unwrap(),
+    )
+    .await
+    .unwrap();
+    send(bus.as_ref(), &bid(id, UserId::new(), 1_000)).await;
+    let (stop, run) = engine(&setup, &bus);
+    wait_count(
+        &setup.pool,
+        "SELECT count(*) FROM bids WHERE status = 'accepted'",
+        1,
+    )
+    .await;
+    stop.cancel();
+    run.await.unwrap().unwrap();
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM bids")
+        .fetch_one(&setup.pool)
+        .await
+        .unwrap();
+    assert_eq!(total, 1, "nothing came of the bad records");
+}
+
+#[tokio::test]
+async fn events_left_in_the_outbox_are_relayed_when_a_partition_is_taken_over() {
+    let setup = database().await;
+    let bus = bus().await;
+    let id = AuctionId::new();
+    let partition = partition_for_key(id.to_string().as_bytes(), PARTITIONS);
+    let leftover = Event {
+        auction_id: id,
+        seq: 7,
+        at: Utc::now(),
+        kind: platform_core::log::EventKind::Outbid {
+            bidder_id: UserId::new(),
+            current_price: 1_250,
+        },
+    };
+    sqlx::query("INSERT INTO outbox (partition, auction_id, payload) VALUES ($1, $2, $3)")
+        .bind(partition)
+        .bind(id)
+        .bind(serde_json::to_value(&leftover).unwrap())
+        .execute(&setup.pool)
+        .await
+        .unwrap();
+    let mut events = bus
+        .subscribe(EVENT_TOPIC, "observer", StartFrom::Earliest)
+        .await
+        .unwrap();
+    let (stop, run) = engine(&setup, &bus);
+    let mut seen = Vec::new();
+    let start = Instant::now();
+    while seen.is_empty() && start.elapsed() < Duration::from_secs(10) {
+        seen.extend(
+            events
+                .poll(10, Duration::from_millis(200))
+                .await
+                .unwrap()
+                .records,
+        );
+    }
+    stop.cancel();
+    run.await.unwrap().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        serde_json::from_slice::<Event>(&seen[0].payload).unwrap(),
+        leftover
+    );
+    wait_count(&setup.pool, "SELECT count(*) FROM outbox", 0).await;
+}
+
+#[tokio::test]
+async fn a_new_engine_resumes_where_postgres_says_even_when_the_bus_forgot() {
+    let setup = database().await;
+    let first_bus = bus().await;
+    let id = open_auction(first_bus.as_ref(), UserId::new()).await;
+    let mut commands = Vec::new();
+    for amount in [1_000, 2_000, 3_000] {
+        let c = bid(id, UserId::new(), amount);
+        send(first_bus.as_ref(), &c).await;
+        commands.push(c);
+    }
+    let (stop, run) = engine(&setup, &first_bus);
+    wait_count(
+        &setup.pool,
+        "SELECT count(*) FROM bids WHERE status = 'accepted'",
+        3,
+    )
+    .await;
+    stop.cancel();
+    run.await.unwrap().unwrap();
+
+    // A log with the same offsets on a bus with no committed offsets (as after losing
+    // the group's offsets): the engine skips up to the offset Postgres stored — whatever
+    // the records there say — and applies what follows.
+    let second_bus = bus().await;
+    let again = [
+        Command::List {
+            auction_id: id,
+            terms: Terms {
+                seller_id: UserId::new(),
+                currency: Currency::default(),
+                starting_price: 1_000,
+                reserve_price: None,
+                buy_now_price: None,
+            },
+            at: Utc::now(),
+        },
+        Command::Open {
+            auction_id: id,
+            at: Utc::now(),
+        },
+        Command::Open {
+            auction_id: id,
+            at: Utc::now(),
+        },
+    ];
+    for c in again.iter().chain(commands.iter()) {
+        send(second_bus.as_ref(), c).await;
+    }
+    send(second_bus.as_ref(), &bid(id, UserId::new(), 4_000)).await;
+    let (stop, run) = engine(&setup, &second_bus);
+    wait_count(
+        &setup.pool,
+        "SELECT count(*) FROM bids WHERE status = 'accepted'",
+        4,
+    )
+    .await;
+    stop.cancel();
+    run.await.unwrap().unwrap();
+    assert_eq!(
+        bid_count(&setup.pool, id).await,
+        4,
+        "the first three were not applied again"
+    );
+}
+
+#[tokio::test]
+async fn two_engines_share_the_partitions_and_apply_every_command_once() {
+    let setup = database().await;
+    let bus = bus().await;
+    let mut auctions = Vec::new();
+    for _ in 0..8 {
+        auctions.push(open_auction(bus.as_ref(), UserId::new()).await);
+    }
+    let (stop_a, run_a) = engine(&setup, &bus);
+    let (stop_b, run_b) = engine(&setup, &bus);
+    for round in 0..25i64 {
+        for id in &auctions {
+            send(
+                bus.as_ref(),
+                &bid(*id, UserId::new(), 1_000 + round * 1_000),
+            )
+            .await;
+        }
+    }
+    wait_count(
+        &setup.pool,
+        "SELECT count(*) FROM bids WHERE status = 'accepted'",
+        200,
+    )
+    .await;
+    // One engine leaves; the other takes its partitions and carries on.
+    stop_a.cancel();
+    run_a.await.unwrap().unwrap();
+    for id in &auctions {
+        send(bus.as_ref(), &bid(*id, UserId::new(), 100_000)).await;
+    }
+    wait_count(
+        &setup.pool,
+        "SELECT count(*) FROM bids WHERE status = 'accepted'",
+        208,
+    )
+    .await;
+    stop_b.cancel();
+    run_b.await.unwrap().unwrap();
+    for id in &auctions {
+        assert_eq!(bid_count(&setup.pool, *id).await, 26);
+    }
+}
