@@ -5,6 +5,9 @@ use crate::harness::Platform;
 use serde_json::json;
 use std::time::Duration;
 
+/// method, path, token, content type, body, expected status, expected error code
+type Case<'a> = (&'a str, String, Option<&'a str>, &'a str, Vec<u8>, u16, &'a str);
+
 #[tokio::test]
 async fn bad_requests_are_refused_and_change_nothing() {
     let platform = Platform::start().await;
@@ -30,7 +33,7 @@ async fn bad_requests_are_refused_and_change_nothing() {
 
     let bids = format!("/api/auctions/{id}/bids");
     let t = Some(bidder.token.as_str());
-    let cases: Vec<(&str, String, Option<&str>, &str, Vec<u8>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "POST",
             bids.clone(),

@@ -37,7 +37,7 @@ pub async fn listing_to_winner(api: &Api, admin: &User) {
         .await;
     let scheduled = api
         .schedule(
-            &admin,
+            admin,
             &id,
             Duration::from_millis(500),
             Duration::from_secs(3),
@@ -310,5 +310,37 @@ async fn a_retried_idempotency_key_returns_the_first_bid() {
         .await;
     let a = api.auction(&id).await;
     assert_eq!(a["bidCount"], 1, "one bid, however often it was sent");
+    platform.stop().await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_names_every_endpoint_of_the_contract() {
+    let platform = Platform::start().await;
+    let doc = platform.api.send("GET", "/api/openapi.json", None, None).await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc.body["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/auth/signup", "post"),
+        ("/api/auth/login", "post"),
+        ("/api/auth/logout", "post"),
+        ("/api/me", "get"),
+        ("/api/auctions", "post"),
+        ("/api/auctions", "get"),
+        ("/api/auctions/{id}", "get"),
+        ("/api/admin/auctions/{id}/schedule", "post"),
+        ("/api/admin/auctions/{id}/cancel", "post"),
+        ("/api/auctions/{id}/bids", "post"),
+        ("/api/auctions/{id}/bids", "get"),
+        ("/api/auctions/{id}/buy-now", "post"),
+        ("/api/bids/{bid_id}", "get"),
+        ("/api/me/watchlist", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing from the OpenAPI document; it has {:?}",
+            paths.keys().collect::<Vec<_>>()
+        );
+    }
     platform.stop().await;
 }
