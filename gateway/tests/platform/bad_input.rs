@@ -6,7 +6,15 @@ use serde_json::json;
 use std::time::Duration;
 
 /// method, path, token, content type, body, expected status, expected error code
-type Case<'a> = (&'a str, String, Option<&'a str>, &'a str, Vec<u8>, u16, &'a str);
+type Case<'a> = (
+    &'a str,
+    String,
+    Option<&'a str>,
+    &'a str,
+    Vec<u8>,
+    u16,
+    &'a str,
+);
 
 #[tokio::test]
 async fn bad_requests_are_refused_and_change_nothing() {
