@@ -79,6 +79,7 @@ async fn open_auction(bus: &dyn Bus, seller: UserId) -> AuctionId {
         &Command::List {
             auction_id: id,
             terms,
+            listing: Default::default(),
             at: now,
         },
     )
@@ -288,6 +289,7 @@ async fn a_new_engine_resumes_where_postgres_says_even_when_the_bus_forgot() {
                 reserve_price: None,
                 buy_now_price: None,
             },
+            listing: Default::default(),
             at: Utc::now(),
         },
         Command::Open {

@@ -2,7 +2,7 @@
 //! (owned by the bid engine, mirrored from its events).
 
 use chrono::{DateTime, Utc};
-use platform_core::log::{AuctionStatus, Terms};
+use platform_core::log::{AuctionStatus, Listing, Terms};
 use platform_core::{Amount, AuctionId, Currency, UserId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +52,15 @@ impl Auction {
             starting_price: self.starting_price,
             reserve_price: self.reserve_price,
             buy_now_price: self.buy_now_price,
+        }
+    }
+
+    /// The listing's words, as the `List` command carries them.
+    pub fn listing(&self) -> Listing {
+        Listing {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            category: self.category.clone(),
         }
     }
 }

@@ -37,6 +37,7 @@ pub async fn create(
     let list = Command::List {
         auction_id: id,
         terms: auction.terms(),
+        listing: auction.listing(),
         at: now,
     };
     outbox::enqueue(&mut tx, &list).await?;

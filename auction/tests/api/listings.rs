@@ -31,9 +31,14 @@ async fn create_returns_a_pending_auction_and_queues_a_list_command() {
     let commands = app.commands_for(&id, 1, Duration::from_secs(5)).await;
     match commands.as_slice() {
         [Command::List {
-            auction_id, terms, ..
+            auction_id,
+            terms,
+            listing,
+            ..
         }] => {
             assert_eq!(auction_id.to_string(), id);
+            assert_eq!(listing.title, "Vintage film camera");
+            assert_eq!(listing.category, "electronics");
             assert_eq!(terms.seller_id, seller.user_id);
             assert_eq!(terms.starting_price, 10000);
             assert_eq!(terms.reserve_price, Some(30000));

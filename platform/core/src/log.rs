@@ -26,6 +26,17 @@ pub struct Terms {
     pub buy_now_price: Option<Amount>,
 }
 
+/// The words of a listing, carried on the `List` command so that readers of the command
+/// log (the search indexer) learn them without asking the auction service. The engine
+/// ignores them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Listing {
+    pub title: String,
+    pub description: String,
+    pub category: String,
+}
+
 /// Everything that can change an auction, in the order the log gives.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -34,6 +45,8 @@ pub enum Command {
     List {
         auction_id: AuctionId,
         terms: Terms,
+        #[serde(default)]
+        listing: Listing,
         at: DateTime<Utc>,
     },
     /// An admin set (or moved) the auction's window before it opened.

@@ -15,6 +15,7 @@ fn listing_publishes_the_terms_once() {
     let again = auction.run(Command::List {
         auction_id: id,
         terms: terms(UserId::new(), 10),
+        listing: Default::default(),
         at: t(-90),
     });
     assert_eq!(again, Decision::ignored());
@@ -28,6 +29,7 @@ fn listed_event_carries_terms_and_state() {
     let command = Command::List {
         auction_id: state.auction_id(),
         terms: terms(seller, 70),
+        listing: Default::default(),
         at: t(-100),
     };
     let decision = apply(&mut state, &command, &rules());

@@ -54,6 +54,7 @@ impl Auction {
         auction.run(Command::List {
             auction_id: auction.id(),
             terms,
+            listing: Default::default(),
             at: t(-100),
         });
         auction

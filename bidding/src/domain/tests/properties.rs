@@ -83,6 +83,7 @@ fn play(listing: (Amount, Option<Amount>, Option<Amount>), steps: &[Step]) -> Ve
                 buy_now_price,
                 ..terms(user(0), starting_price)
             },
+            listing: Default::default(),
             at: t(-100),
         },
         Command::Schedule {
