@@ -1,13 +1,25 @@
-//! Notification service: consumes the auction event topic and pushes events to browsers
-//! over Server-Sent Events. This crate currently provides the service's place in the
-//! platform (configuration, start-up, routing); the streams themselves are not served yet,
-//! so their routes answer `404` like any unknown path.
+//! Notification: fans the auction event topic out to browsers over Server-Sent Events.
+//!
+//! * [`hub`] — the in-memory fan-out: one feed per auction (newest state, recent frames,
+//!   attached streams) and per user (recent notices, attached streams).
+//! * [`history`] — the stored history in Postgres (schema `notification`), so resuming
+//!   with `Last-Event-ID` has no gap across instances and restarts.
+//! * [`http`] — `GET /api/auctions/{id}/events` and `GET /api/me/events`.
+//! * [`workers`] — the event consumer and the upkeep of memory and history.
 
+pub mod history;
+pub mod http;
+pub mod hub;
+pub mod workers;
+
+use anyhow::Context;
 use clap::Args;
 use platform_bus::Bus;
 use platform_core::config::Common;
 use platform_core::service::Started;
+use platform_core::EVENT_TOPIC;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Args, Clone, Debug)]
@@ -16,17 +28,176 @@ pub struct Config {
     /// Port of the standalone `notification` role.
     #[arg(long, env = "NOTIFICATION_PORT", default_value_t = 8083)]
     pub notification_port: u16,
+
+    /// Seconds of quiet after which a stream sends a comment heartbeat.
+    #[arg(long, env = "NOTIFICATION_HEARTBEAT_SECS", default_value_t = 15)]
+    pub notification_heartbeat_secs: u64,
+
+    /// Recent events kept in memory per auction for reconnecting clients.
+    #[arg(long, env = "NOTIFICATION_HISTORY_PER_AUCTION", default_value_t = 256)]
+    pub notification_history_per_auction: usize,
+
+    /// Events kept in Postgres per auction (older ones are pruned).
+    #[arg(long, env = "NOTIFICATION_HISTORY_KEEP", default_value_t = 1000)]
+    pub notification_history_keep: i64,
+
+    /// Hours an event is kept in Postgres at most.
+    #[arg(long, env = "NOTIFICATION_HISTORY_HOURS", default_value_t = 24)]
+    pub notification_history_hours: u64,
+
+    /// Recent notices kept in memory per user for reconnecting clients.
+    #[arg(long, env = "NOTIFICATION_NOTICES_PER_USER", default_value_t = 64)]
+    pub notification_notices_per_user: usize,
+
+    /// Events one stream may have waiting; a client further behind is dropped and
+    /// resumes with `Last-Event-ID`.
+    #[arg(long, env = "NOTIFICATION_STREAM_BUFFER", default_value_t = 256)]
+    pub notification_stream_buffer: usize,
+
+    /// Seconds a feed without streams stays in memory.
+    #[arg(long, env = "NOTIFICATION_FEED_IDLE_SECS", default_value_t = 600)]
+    pub notification_feed_idle_secs: u64,
+
+    /// Seconds between rounds of upkeep (forgetting idle feeds, pruning the history).
+    #[arg(long, env = "NOTIFICATION_UPKEEP_SECS", default_value_t = 60)]
+    pub notification_upkeep_secs: u64,
+
+    /// Most records the consumer reads (and stores) at once.
+    #[arg(long, env = "NOTIFICATION_CONSUMER_BATCH", default_value_t = 1000)]
+    pub notification_consumer_batch: usize,
 }
 
+impl Config {
+    /// The defaults, on an ephemeral port.
+    pub fn for_tests() -> Self {
+        Self {
+            notification_port: 0,
+            notification_heartbeat_secs: 15,
+            notification_history_per_auction: 256,
+            notification_history_keep: 1000,
+            notification_history_hours: 24,
+            notification_notices_per_user: 64,
+            notification_stream_buffer: 256,
+            notification_feed_idle_secs: 600,
+            notification_upkeep_secs: 60,
+            notification_consumer_batch: 1000,
+        }
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.notification_heartbeat_secs > 0,
+            "NOTIFICATION_HEARTBEAT_SECS must be at least 1"
+        );
+        anyhow::ensure!(
+            self.notification_history_per_auction > 0
+                && self.notification_history_keep > 0
+                && self.notification_notices_per_user > 0
+                && self.notification_stream_buffer > 0
+                && self.notification_consumer_batch > 0,
+            "notification history, buffer and batch sizes must be at least 1"
+        );
+        anyhow::ensure!(
+            self.notification_upkeep_secs > 0,
+            "NOTIFICATION_UPKEEP_SECS must be at least 1"
+        );
+        Ok(())
+    }
+}
+
+/// Starts the stream routes, the event consumer and the upkeep.
 pub async fn start(
-    _common: &Common,
-    _config: &Config,
-    _bus: Arc<dyn Bus>,
-    _shutdown: CancellationToken,
+    common: &Common,
+    config: &Config,
+    bus: Arc<dyn Bus>,
+    shutdown: CancellationToken,
 ) -> anyhow::Result<Started> {
-    Ok(Started::new(axum::Router::new()))
+    config.validate()?;
+    let pool = platform_core::db::connect(
+        &common.database_url,
+        "notification",
+        common.database_max_connections,
+    )
+    .await?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .context("running notification migrations")?;
+    bus.ensure_topic(EVENT_TOPIC, common.event_partitions)
+        .await?;
+
+    let history = history::History::new(pool.clone());
+    let hub = Arc::new(hub::Hub::new(
+        history.clone(),
+        hub::HubSettings {
+            recent_per_auction: config.notification_history_per_auction,
+            recent_per_user: config.notification_notices_per_user,
+            stream_buffer: config.notification_stream_buffer,
+        },
+    ));
+    let mut started = Started::new(http::router(http::StreamState {
+        hub: hub.clone(),
+        history: history.clone(),
+        heartbeat: Duration::from_secs(config.notification_heartbeat_secs),
+        shutdown: shutdown.clone(),
+    }));
+    started
+        .readiness
+        .push(platform_core::ops::postgres_check(pool));
+    let ping_bus = bus.clone();
+    started.readiness.push(Arc::new(move || {
+        let bus = ping_bus.clone();
+        Box::pin(async move { bus.ping().await.map_err(|e| format!("bus: {e:#}")) })
+    }));
+    let consumer = workers::consumer::Consumer {
+        hub: hub.clone(),
+        history: history.clone(),
+        bus,
+        batch: config.notification_consumer_batch,
+    };
+    started.spawn(consumer.run(shutdown.clone()));
+    let upkeep = workers::upkeep::Upkeep {
+        hub,
+        history,
+        every: Duration::from_secs(config.notification_upkeep_secs),
+        idle: Duration::from_secs(config.notification_feed_idle_secs),
+        keep: config.notification_history_keep,
+        max_age: Duration::from_secs(config.notification_history_hours * 3600),
+    };
+    started.spawn(upkeep.run(shutdown));
+    Ok(started)
 }
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    utoipa::openapi::OpenApiBuilder::new().build()
+    use utoipa::OpenApi;
+    http::ApiDoc::openapi()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        notification: Config,
+    }
+
+    #[test]
+    fn the_document_names_both_streams() {
+        let doc = openapi();
+        assert!(doc.paths.paths.contains_key("/api/auctions/{id}/events"));
+        assert!(doc.paths.paths.contains_key("/api/me/events"));
+    }
+
+    #[test]
+    fn defaults_are_valid_and_zero_sizes_are_refused() {
+        let cli = Cli::parse_from(["notification"]);
+        assert_eq!(cli.notification.notification_heartbeat_secs, 15);
+        assert!(cli.notification.validate().is_ok());
+        let mut config = Config::for_tests();
+        config.notification_stream_buffer = 0;
+        assert!(config.validate().is_err());
+    }
 }

@@ -1,0 +1,67 @@
+use super::resume::{resume_point, ResumeQuery};
+use super::sse::respond;
+use super::StreamState;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use platform_core::{ApiError, ApiQuery, Identity};
+use std::time::Duration;
+
+const MAX_STREAM: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// The signed-in user's notices.
+///
+/// Events (each `data:` is one JSON object: the notice's fields in camelCase plus
+/// `auctionId`, `seq` and `at`): `bid.accepted` (`bidId`, `amount`, `currentPrice`,
+/// `leading`), `bid.rejected` (`bidId`, `reason`), `outbid` (`currentPrice`), `won`
+/// (`finalPrice`), `auction.closed` (`winnerId`, `finalPrice`); all carry `bidderId`, the
+/// user. Nobody receives another user's notices. Ids grow with every notice; with
+/// `Last-Event-ID` the notices after it are sent again while this instance still holds
+/// them. The stream ends when the caller's token expires. (`auction.ending` for watched
+/// auctions needs the watchlist, which the auction service owns; it is not sent here.)
+#[utoipa::path(
+    get, path = "/api/me/events", tag = "live",
+    params(
+        ("Last-Event-ID" = Option<String>, Header, description = "id of the last notice received"),
+        ResumeQuery,
+    ),
+    responses(
+        (status = 200, description = "an event stream", content_type = "text/event-stream", body = String),
+        (status = 400, description = "malformed Last-Event-ID"),
+        (status = 401, description = "not signed in, or the token has expired"),
+    )
+)]
+pub async fn my_events(
+    State(state): State<StreamState>,
+    identity: Identity,
+    ApiQuery(query): ApiQuery<ResumeQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let resume = resume_point(&headers, &query)?;
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let left_ms = identity
+        .expires_at
+        .saturating_mul(1000)
+        .saturating_sub(now_ms);
+    if left_ms <= 0 {
+        return Err(ApiError::unauthorized("the session has expired"));
+    }
+    // A token lives hours, not years; the cap keeps a forged far-future value harmless.
+    let left = Duration::from_millis(left_ms as u64).min(MAX_STREAM);
+    let expires = tokio::time::Instant::now() + left;
+    let attached = state.hub.attach_user(identity.user_id, resume);
+    let shutdown = state.shutdown.clone();
+    let end = async move {
+        tokio::select! {
+            _ = shutdown.cancelled() => {}
+            _ = tokio::time::sleep_until(expires) => {}
+        }
+    };
+    Ok(respond(
+        attached.missed,
+        attached.subscription,
+        attached.sent,
+        end,
+        state.heartbeat,
+    ))
+}

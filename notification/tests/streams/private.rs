@@ -1,0 +1,155 @@
+//! The private stream: each user gets their own notices, and nothing after the token
+//! expires.
+
+use crate::support::*;
+use platform_core::log::{EventKind, RejectReason};
+use platform_core::{BidId, Identity};
+use std::time::Duration;
+
+async fn my_stream(service: &Service, who: &Identity, resume: Option<i64>) -> SseClient {
+    let mut headers = identity_headers(who);
+    if let Some(id) = resume {
+        headers.push(("last-event-id".to_owned(), id.to_string()));
+    }
+    let client = SseClient::get(&service.url("/api/me/events"), &headers).await;
+    assert_eq!(client.status, 200);
+    client
+}
+
+#[tokio::test]
+async fn notices_reach_only_their_recipient() {
+    let bus = new_bus();
+    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let (alice, bob) = (user(), user());
+    let mut to_alice = my_stream(&service, &alice, None).await;
+    let mut to_bob = my_stream(&service, &bob, None).await;
+    let mut auction = Auction::open(&bus).await;
+
+    let bid_id = BidId::new();
+    auction.bid(alice.user_id, 12_000).await;
+    auction
+        .notice(EventKind::BidAccepted {
+            bid_id,
+            bidder_id: alice.user_id,
+            amount: 12_000,
+            current_price: 12_000,
+            leading: true,
+        })
+        .await;
+    auction
+        .notice(EventKind::Outbid {
+            bidder_id: bob.user_id,
+            current_price: 12_000,
+        })
+        .await;
+    auction
+        .notice(EventKind::BidRejected {
+            bid_id: BidId::new(),
+            bidder_id: alice.user_id,
+            reason: RejectReason::BelowMinimum,
+        })
+        .await;
+    auction.close().await;
+    auction
+        .notice(EventKind::Won {
+            bidder_id: alice.user_id,
+            final_price: 12_000,
+        })
+        .await;
+    auction
+        .notice(EventKind::AuctionClosedFor {
+            bidder_id: bob.user_id,
+            winner_id: Some(alice.user_id),
+            final_price: Some(12_000),
+        })
+        .await;
+
+    let for_alice = to_alice.events(3).await;
+    let names: Vec<&str> = for_alice.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, ["bid.accepted", "bid.rejected", "won"]);
+    let accepted = &for_alice[0].data;
+    assert_eq!(accepted["bidId"], bid_id.to_string());
+    assert_eq!(accepted["auctionId"], auction.id.to_string());
+    assert_eq!(accepted["currentPrice"], 12_000);
+    assert_eq!(accepted["leading"], true);
+    assert_eq!(for_alice[1].data["reason"], "below_minimum");
+    assert!(
+        for_alice.windows(2).all(|w| w[0].id() < w[1].id()),
+        "ids grow"
+    );
+    for e in &for_alice {
+        assert_eq!(e.data["bidderId"], alice.user_id.to_string());
+    }
+
+    let for_bob = to_bob.events(2).await;
+    let names: Vec<&str> = for_bob.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, ["outbid", "auction.closed"]);
+    assert_eq!(for_bob[1].data["winnerId"], alice.user_id.to_string());
+    assert!(
+        to_bob.next_item(Duration::from_millis(300)).await.is_none(),
+        "nothing else, least of all alice's notices"
+    );
+}
+
+#[tokio::test]
+async fn private_streams_resume_and_drop_duplicates() {
+    let bus = new_bus();
+    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let alice = user();
+    let mut stream = my_stream(&service, &alice, None).await;
+    let auction = Auction::open(&bus).await;
+    let outbid = |price| EventKind::Outbid {
+        bidder_id: alice.user_id,
+        current_price: price,
+    };
+    let first = auction.notice(outbid(11_000)).await;
+    auction.publish(&first).await;
+    let got = stream.next_event().await;
+    assert_eq!(got.data["currentPrice"], 11_000);
+    drop(stream);
+
+    auction.notice(outbid(12_000)).await;
+    auction.notice(outbid(13_000)).await;
+    let mut resumed = my_stream(&service, &alice, Some(got.id())).await;
+    let prices: Vec<i64> = resumed
+        .events(2)
+        .await
+        .iter()
+        .map(|e| e.data["currentPrice"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        prices,
+        [12_000, 13_000],
+        "the missed ones, the duplicate once"
+    );
+    assert!(resumed
+        .next_item(Duration::from_millis(300))
+        .await
+        .is_none());
+}
+
+#[tokio::test]
+async fn the_private_stream_ends_when_the_token_expires() {
+    let bus = new_bus();
+    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let mut short = user();
+    short.expires_at = chrono::Utc::now().timestamp() + 2;
+    let mut stream = my_stream(&service, &short, None).await;
+    let auction = Auction::open(&bus).await;
+    auction
+        .notice(EventKind::Outbid {
+            bidder_id: short.user_id,
+            current_price: 11_000,
+        })
+        .await;
+    assert_eq!(stream.next_event().await.event, "outbid");
+    assert!(
+        stream.ends_within(Duration::from_secs(4)).await,
+        "the stream ends at expiry"
+    );
+
+    let mut expired = user();
+    expired.expires_at = chrono::Utc::now().timestamp() - 1;
+    let res = SseClient::get(&service.url("/api/me/events"), &identity_headers(&expired)).await;
+    assert_eq!(res.status, 401);
+}

@@ -1,0 +1,438 @@
+//! The service on a real socket, an auction that publishes events the way the engine
+//! does, and a small SSE client.
+
+use chrono::Utc;
+use futures::{Stream, StreamExt};
+use notification::Config;
+use platform_bus::memory::MemoryBus;
+use platform_bus::Bus;
+use platform_core::config::Common;
+use platform_core::identity::{internal_token, INTERNAL_TOKEN_HEADER};
+use platform_core::log::{AuctionStatus, Event, EventKind, PublicState, Terms};
+use platform_core::{AuctionId, BidId, Currency, Identity, Role, UserId, EVENT_TOPIC};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub async fn fresh_database() -> String {
+    let base = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    platform_core::db::create_fresh_database(&base, "notification_test")
+        .await
+        .expect("test database")
+}
+
+/// Waits until the stored history of `auction_id` reaches `seq`.
+pub async fn wait_until_stored(database_url: &str, auction_id: AuctionId, seq: i64) {
+    let pool = platform_core::db::connect(database_url, "notification", 1)
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let newest: Option<i64> =
+            sqlx::query_scalar("SELECT max(seq) FROM auction_events WHERE auction_id = $1")
+                .bind(auction_id.0)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        if newest >= Some(seq) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "seq {seq} never stored"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub fn new_bus() -> Arc<MemoryBus> {
+    Arc::new(MemoryBus::new())
+}
+
+/// One running instance of the service.
+pub struct Service {
+    pub addr: SocketAddr,
+    shutdown: CancellationToken,
+    served: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Service {
+    pub async fn start(database_url: &str, bus: &Arc<MemoryBus>, config: Config) -> Service {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(listener, database_url, bus, config).await
+    }
+
+    pub async fn start_on(
+        listener: TcpListener,
+        database_url: &str,
+        bus: &Arc<MemoryBus>,
+        config: Config,
+    ) -> Service {
+        let common = Common::for_tests(database_url, "memory://");
+        let shutdown = CancellationToken::new();
+        let bus: Arc<dyn Bus> = bus.clone();
+        let started = notification::start(&common, &config, bus, shutdown.clone())
+            .await
+            .expect("notification starts");
+        let addr = listener.local_addr().unwrap();
+        let served = tokio::spawn(platform_core::service::serve(
+            listener,
+            started,
+            shutdown.clone(),
+        ));
+        Service {
+            addr,
+            shutdown,
+            served: Some(served),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn auction_url(&self, auction_id: AuctionId) -> String {
+        self.url(&format!("/api/auctions/{auction_id}/events"))
+    }
+
+    /// Fires the shutdown token and waits for the service to finish.
+    pub async fn stop(mut self) {
+        self.shutdown.cancel();
+        if let Some(served) = self.served.take() {
+            tokio::time::timeout(WAIT, served)
+                .await
+                .expect("service stops promptly")
+                .unwrap()
+                .unwrap();
+        }
+    }
+
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+pub fn config() -> Config {
+    Config::for_tests()
+}
+
+pub fn user() -> Identity {
+    Identity {
+        user_id: UserId::new(),
+        roles: vec![Role::User],
+        expires_at: 4_000_000_000,
+    }
+}
+
+/// The headers the gateway sets for `identity`.
+pub fn identity_headers(identity: &Identity) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = identity
+        .to_headers()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    headers.push((
+        INTERNAL_TOKEN_HEADER.to_owned(),
+        internal_token().to_owned(),
+    ));
+    headers
+}
+
+/// An auction whose events are published on the bus as the engine would: public events
+/// carry the whole state and advance `seq` by one; notices carry the current `seq`.
+pub struct Auction {
+    pub id: AuctionId,
+    pub seq: i64,
+    pub seller: UserId,
+    state: PublicState,
+    bus: Arc<MemoryBus>,
+}
+
+impl Auction {
+    /// A new auction, with its `listed` event published.
+    pub async fn listed(bus: &Arc<MemoryBus>) -> Auction {
+        bus.ensure_topic(EVENT_TOPIC, 4).await.unwrap();
+        let mut auction = Auction {
+            id: AuctionId::new(),
+            seq: 0,
+            seller: UserId::new(),
+            state: PublicState {
+                status: AuctionStatus::Pending,
+                starts_at: None,
+                ends_at: None,
+                current_price: 10_000,
+                bid_count: 0,
+                leading_bidder_id: None,
+                reserve_met: false,
+                winner_id: None,
+                final_price: None,
+            },
+            bus: bus.clone(),
+        };
+        let terms = Terms {
+            seller_id: auction.seller,
+            currency: Currency::default(),
+            starting_price: 10_000,
+            reserve_price: Some(30_000),
+            buy_now_price: Some(90_000),
+        };
+        let state = auction.state.clone();
+        auction.public(EventKind::Listed { terms, state }).await;
+        auction
+    }
+
+    /// A listed auction that is open.
+    pub async fn open(bus: &Arc<MemoryBus>) -> Auction {
+        let mut auction = Self::listed(bus).await;
+        auction.state.status = AuctionStatus::Open;
+        auction.state.starts_at = Some(Utc::now());
+        auction.state.ends_at = Some(Utc::now() + chrono::Duration::hours(1));
+        let state = auction.state.clone();
+        auction.public(EventKind::Opened { state }).await;
+        auction
+    }
+
+    /// An accepted bid: a `price` event.
+    pub async fn bid(&mut self, bidder: UserId, amount: i64) -> Event {
+        self.state.current_price = amount;
+        self.state.bid_count += 1;
+        self.state.leading_bidder_id = Some(bidder);
+        self.state.reserve_met = amount >= 30_000;
+        let state = self.state.clone();
+        self.public(EventKind::Price {
+            bid_id: BidId::new(),
+            amount,
+            bidder_id: bidder,
+            state,
+        })
+        .await
+    }
+
+    /// `n` accepted bids by one bidder, 100 apart; returns the last `seq`.
+    pub async fn bids(&mut self, n: usize) -> i64 {
+        let bidder = UserId::new();
+        for _ in 0..n {
+            let amount = self.state.current_price + 100;
+            self.bid(bidder, amount).await;
+        }
+        self.seq
+    }
+
+    pub async fn close(&mut self) -> Event {
+        self.state.status = AuctionStatus::Closed;
+        self.state.winner_id = self.state.leading_bidder_id;
+        self.state.final_price = self.state.winner_id.map(|_| self.state.current_price);
+        let state = self.state.clone();
+        self.public(EventKind::Closed { state }).await
+    }
+
+    async fn public(&mut self, kind: EventKind) -> Event {
+        self.seq += 1;
+        let event = Event {
+            auction_id: self.id,
+            seq: self.seq,
+            at: Utc::now(),
+            kind,
+        };
+        self.publish(&event).await;
+        event
+    }
+
+    /// A private notice at the current `seq`.
+    pub async fn notice(&self, kind: EventKind) -> Event {
+        let event = Event {
+            auction_id: self.id,
+            seq: self.seq,
+            at: Utc::now(),
+            kind,
+        };
+        self.publish(&event).await;
+        event
+    }
+
+    /// Publishes `event` again, or any event, as is.
+    pub async fn publish(&self, event: &Event) {
+        let payload = serde_json::to_vec(event).unwrap();
+        self.publish_raw(&payload).await;
+    }
+
+    pub async fn publish_raw(&self, payload: &[u8]) {
+        self.bus
+            .publish(EVENT_TOPIC, self.id.to_string().as_bytes(), payload)
+            .await
+            .unwrap();
+    }
+}
+
+/// One parsed piece of an event stream.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Event(SseEvent),
+    Comment(String),
+    Retry(u64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SseEvent {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: Value,
+}
+
+impl SseEvent {
+    pub fn id(&self) -> i64 {
+        self.id
+            .as_deref()
+            .expect("event has an id")
+            .parse()
+            .unwrap()
+    }
+}
+
+type Body = Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
+
+/// A client reading an event stream over HTTP.
+pub struct SseClient {
+    pub status: reqwest::StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    body: Body,
+    buffer: String,
+    ended: bool,
+}
+
+impl SseClient {
+    pub async fn get(url: &str, headers: &[(String, String)]) -> SseClient {
+        let mut req = reqwest::Client::new().get(url);
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        let res = req.send().await.expect("request sent");
+        SseClient {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: Box::pin(res.bytes_stream()),
+            buffer: String::new(),
+            ended: false,
+        }
+    }
+
+    /// Opens `url` once the service knows the auction (its consumer may still be on the
+    /// way to the first events).
+    pub async fn connect(url: &str, headers: &[(String, String)]) -> SseClient {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let client = Self::get(url, headers).await;
+            if client.status == 200 {
+                return client;
+            }
+            assert_eq!(client.status, 404, "unexpected status for {url}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{url} stays unknown"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The next item; `None` when the stream ended or nothing came within `within`.
+    pub async fn next_item(&mut self, within: Duration) -> Option<Item> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if let Some(item) = parse_block(&block) {
+                    return Some(item);
+                }
+                continue;
+            }
+            if self.ended {
+                return None;
+            }
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Err(_) => return None,
+                Ok(Some(Ok(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                Ok(Some(Err(_))) | Ok(None) => self.ended = true,
+            }
+        }
+    }
+
+    /// The next event, skipping comments and `retry:`; panics when none comes.
+    pub async fn next_event(&mut self) -> SseEvent {
+        loop {
+            match self.next_item(WAIT).await {
+                Some(Item::Event(e)) => return e,
+                Some(_) => continue,
+                None => panic!("no event arrived (ended: {})", self.ended),
+            }
+        }
+    }
+
+    /// The next `n` events.
+    pub async fn events(&mut self, n: usize) -> Vec<SseEvent> {
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(self.next_event().await);
+        }
+        out
+    }
+
+    /// Whether the stream ends within `within` (events still arriving are read past).
+    pub async fn ends_within(&mut self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            if self.next_item(left).await.is_none() {
+                return self.ended;
+            }
+        }
+    }
+}
+
+fn parse_block(block: &str) -> Option<Item> {
+    let mut id = None;
+    let mut event = None;
+    let mut data: Vec<&str> = Vec::new();
+    let mut retry = None;
+    let mut comment = None;
+    for line in block.lines() {
+        if let Some(text) = line.strip_prefix(':') {
+            comment = Some(text.trim().to_owned());
+            continue;
+        }
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match field {
+            "id" => id = Some(value.to_owned()),
+            "event" => event = Some(value.to_owned()),
+            "data" => data.push(value),
+            "retry" => retry = value.parse().ok(),
+            _ => {}
+        }
+    }
+    if !data.is_empty() {
+        let data = serde_json::from_str(&data.join("\n")).expect("data is one JSON object");
+        return Some(Item::Event(SseEvent {
+            id,
+            event: event.unwrap_or_else(|| "message".to_owned()),
+            data,
+        }));
+    }
+    retry.map(Item::Retry).or(comment.map(Item::Comment))
+}
