@@ -7,4 +7,5 @@ mod harness;
 mod bad_input;
 mod concurrency;
 mod journey;
+mod live;
 mod processes;
