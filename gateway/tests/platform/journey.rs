@@ -316,7 +316,10 @@ async fn a_retried_idempotency_key_returns_the_first_bid() {
 #[tokio::test]
 async fn the_openapi_document_names_every_endpoint_of_the_contract() {
     let platform = Platform::start().await;
-    let doc = platform.api.send("GET", "/api/openapi.json", None, None).await;
+    let doc = platform
+        .api
+        .send("GET", "/api/openapi.json", None, None)
+        .await;
     assert_eq!(doc.status, 200);
     assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc.body["paths"].as_object().unwrap();
