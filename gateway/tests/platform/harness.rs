@@ -37,6 +37,8 @@ pub fn config(database_url: &str, bus_url: &str) -> PlatformConfig {
     c.gateway.bid_rate_per_second = 100_000;
     c.gateway.bid_rate_burst = 10_000;
     c.auction.auction_scheduler_tick_ms = 50;
+    // An index of this test's own, in memory: tests run side by side.
+    c.search.search_url = "memory://".into();
     // No soft close unless a test asks for it: short auctions would keep extending.
     c.bidding.soft_close_window_secs = 0;
     c
@@ -114,7 +116,7 @@ pub async fn assert_matches_serial_replay(
     database_url: &str,
     rules: &bidding::domain::Rules,
     auction_id: &str,
-) {
+) -> bidding::domain::AuctionState {
     use bidding::domain::{apply, AuctionState, BidOutcome};
     use platform_core::log::Command;
     use std::collections::HashMap;
@@ -195,4 +197,5 @@ pub async fn assert_matches_serial_replay(
             "bid {bid_id}: stored {status} {seq:?}, replay says {replayed:?}"
         );
     }
+    state
 }

@@ -1,0 +1,324 @@
+//! `bid-path`: the bid path through gateway, Kafka-protocol broker, engine and Postgres,
+//! measured next to the raw broker in the same run. Prints the figures and the machine,
+//! then a markdown section for BENCHMARKS.md. Sends load only to loopback addresses, for
+//! a bounded number of seconds.
+
+use anyhow::Context as _;
+use bench::api::{http_client, Api, User};
+use bench::broker::{self, BrokerConfig};
+use bench::cluster::{Cluster, ClusterConfig, Topology, ADMIN_EMAIL, ADMIN_PASSWORD};
+use bench::engine::EngineMetrics;
+use bench::load::{self, LoadConfig, Targets};
+use bench::machine::Machine;
+use bench::report::{PlatformRun, Report};
+use bench::{cpu, decisions, is_loopback_host};
+use clap::Parser;
+use futures::{StreamExt, TryStreamExt};
+use reqwest::header::HeaderValue;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bid-path",
+    about = "Benchmark of the bid path next to the raw broker"
+)]
+struct Args {
+    /// Kafka-protocol broker (loopback only).
+    #[arg(long, env = "KAFKA_URL", default_value = "127.0.0.1:19092")]
+    kafka: String,
+    /// Any database on the Postgres server; the run creates its own database next to it.
+    #[arg(
+        long,
+        env = "BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    database_url: String,
+    /// The release `platform` binary (default: $CARGO_TARGET_DIR/release/platform).
+    #[arg(long)]
+    platform_bin: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "single")]
+    topology: Topology,
+
+    /// Messages of the raw broker run (1,000 to 2,000,000).
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1_000..=2_000_000))]
+    broker_messages: u64,
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(40..=10_000))]
+    message_bytes: u64,
+    /// Partitions of the raw topic and of the platform's command and event topics.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(i32).range(1..=64))]
+    partitions: i32,
+
+    /// Open auctions the bids spread over (also the most bids in flight at once).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=2_000))]
+    auctions: u64,
+    /// Bidders (each signup costs an argon2 hash).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(2..=2_000))]
+    bidders: u64,
+    /// Bids per second on the schedule.
+    #[arg(long, default_value_t = 6_000, value_parser = clap::value_parser!(u32).range(1..=50_000))]
+    rate: u32,
+    /// Seconds of load.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
+    seconds: u64,
+    /// Postgres pool size of each platform process.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(2..=90))]
+    db_connections: u32,
+
+    #[arg(long)]
+    skip_broker: bool,
+    #[arg(long)]
+    skip_platform: bool,
+    /// Keep the run's database and bus topics (they are dropped otherwise).
+    #[arg(long)]
+    keep: bool,
+    /// Where the platform's logs go.
+    #[arg(long, default_value = "/tmp/bid-path-bench")]
+    logs: PathBuf,
+}
+
+fn database_host(url: &str) -> &str {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    authority
+        .rsplit_once('@')
+        .map(|(_, h)| h)
+        .unwrap_or(authority)
+}
+
+fn platform_binary(args: &Args) -> PathBuf {
+    args.platform_bin.clone().unwrap_or_else(|| {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("target"));
+        target.join("release").join("platform")
+    })
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    anyhow::ensure!(
+        args.kafka.split(',').all(is_loopback_host),
+        "the broker must be on this machine (loopback), not {}",
+        args.kafka
+    );
+    anyhow::ensure!(
+        is_loopback_host(database_host(&args.database_url)),
+        "Postgres must be on this machine (loopback)"
+    );
+    let mut report = Report {
+        machine: Machine::current(),
+        started: chrono::Utc::now(),
+        broker: None,
+        platform: None,
+    };
+    eprintln!("machine: {}", report.machine);
+
+    if !args.skip_broker {
+        eprintln!(
+            "raw broker: producing then consuming {} messages",
+            args.broker_messages
+        );
+        let config = BrokerConfig {
+            brokers: args.kafka.clone(),
+            messages: args.broker_messages as usize,
+            message_bytes: args.message_bytes as usize,
+            partitions: args.partitions,
+            keys: args.auctions as usize,
+            in_flight: 20_000,
+            time_limit: Duration::from_secs(300),
+        };
+        report.broker = Some(broker::run(&config).await?);
+    }
+    if !args.skip_platform {
+        report.platform = Some(platform_run(&args).await?);
+    }
+
+    println!("{}", report.text());
+    println!(
+        "----- markdown for BENCHMARKS.md -----\n{}",
+        report.markdown()
+    );
+    Ok(())
+}
+
+async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
+    let config = ClusterConfig {
+        binary: platform_binary(args),
+        base_database_url: args.database_url.clone(),
+        brokers: args.kafka.clone(),
+        topology: args.topology,
+        command_partitions: args.partitions,
+        event_partitions: args.partitions,
+        database_max_connections: args.db_connections,
+        logs: args.logs.clone(),
+    };
+    eprintln!("platform: starting {}", args.topology.describe());
+    let mut cluster = Cluster::start(&config).await?;
+    eprintln!("platform: ready, logs in {}", cluster.logs.display());
+    let outcome = load_and_measure(args, &mut cluster).await;
+    cluster.stop();
+    if !args.keep {
+        clean_up(args, &cluster).await;
+    }
+    outcome
+}
+
+async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<PlatformRun> {
+    let auctions = args.auctions as usize;
+    let http = http_client(auctions + 16)?;
+    let api = Api::new(cluster.gateway_url.clone(), http.clone());
+    let (ids, bidders) = set_up(&api, args).await?;
+    cluster.check_alive()?;
+
+    let starting_price = 1_000;
+    let targets = Arc::new(Targets {
+        http,
+        bid_urls: ids
+            .iter()
+            .map(|id| format!("{}/api/auctions/{id}/bids", cluster.gateway_url))
+            .collect(),
+        starting_prices: vec![starting_price; auctions],
+        bidders: bidders
+            .iter()
+            .map(|b| HeaderValue::from_str(&format!("Bearer {}", b.token)))
+            .collect::<Result<_, _>>()
+            .context("a token is not a header value")?,
+        increments: bidding::domain::IncrementTable::default(),
+    });
+    let load_config = LoadConfig {
+        rate: args.rate,
+        duration: Duration::from_secs(args.seconds),
+        request_timeout: Duration::from_secs(10),
+    };
+    eprintln!("load: {} bids/s for {} s", args.rate, args.seconds);
+    let engine_before = EngineMetrics::fetch(&targets.http, &cluster.engine_metrics_url).await;
+    let http = targets.http.clone();
+    let before = cpu::Sample::take(&cluster.pids());
+    let load = load::run(targets, &load_config).await;
+    let cpu = cpu::Sample::take(&cluster.pids()).since(&before);
+    cluster.check_alive()?;
+
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .connect(&cluster.database_url)
+        .await
+        .context("connecting to the run's database")?;
+    eprintln!("waiting for every bid to be decided");
+    let pending = decisions::wait_settled(&pool, Duration::from_secs(120)).await?;
+    if pending > 0 {
+        eprintln!("{pending} bids still pending after 120 s");
+    }
+    let decisions = decisions::measure(&pool).await?;
+    pool.close().await;
+    let engine_after = EngineMetrics::fetch(&http, &cluster.engine_metrics_url).await;
+    let engine = match (engine_before, engine_after) {
+        (Some(before), Some(after)) => Some(after.since(&before)),
+        _ => None,
+    };
+    Ok(PlatformRun {
+        topology: args.topology.describe(),
+        auctions,
+        bidders: bidders.len(),
+        rate: args.rate,
+        seconds: args.seconds,
+        command_partitions: args.partitions,
+        load,
+        decisions,
+        cpu,
+        engine,
+    })
+}
+
+/// Admin, a seller, open auctions and bidders, all through the public API.
+async fn set_up(api: &Api, args: &Args) -> anyhow::Result<(Vec<String>, Vec<User>)> {
+    let admin = api.login(ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let seller = api.signup("seller").await?;
+    eprintln!("setup: {} bidders", args.bidders);
+    let bidders: Vec<User> = futures::stream::iter(0..args.bidders)
+        .map(|i| {
+            let api = api.clone();
+            async move { api.signup(&format!("bidder{i}")).await }
+        })
+        .buffered(4)
+        .try_collect()
+        .await?;
+    eprintln!("setup: {} auctions", args.auctions);
+    let lasting = Duration::from_secs(args.seconds + 30 * 60);
+    let ids: Vec<String> = futures::stream::iter(0..args.auctions)
+        .map(|i| {
+            let (api, seller, admin) = (api.clone(), seller.clone(), admin.clone());
+            async move {
+                let id = api
+                    .list_item(&seller, &format!("Benchmark lot {i}"), 1_000)
+                    .await?;
+                api.open_now(&admin, &id, lasting).await?;
+                anyhow::Ok(id)
+            }
+        })
+        .buffered(16)
+        .try_collect()
+        .await?;
+    futures::stream::iter(ids.iter())
+        .map(|id| api.wait_open(id, Duration::from_secs(60)))
+        .buffer_unordered(32)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok((ids, bidders))
+}
+
+/// Drops the run's database and bus topics; failures only leave garbage, so they are
+/// reported and ignored.
+async fn clean_up(args: &Args, cluster: &Cluster) {
+    if let Err(e) =
+        broker::delete_topics_with_prefix(&args.kafka, &format!("{}.", cluster.namespace)).await
+    {
+        eprintln!("could not delete the run's topics: {e:#}");
+    }
+    let name = cluster
+        .database_url
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_owned();
+    let dropped = async {
+        let mut conn =
+            <sqlx::PgConnection as sqlx::Connection>::connect(&args.database_url).await?;
+        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(&mut conn)
+            .await?;
+        anyhow::Ok(())
+    };
+    if let Err(e) = dropped.await {
+        eprintln!("could not drop database {name}: {e:#}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_host_is_read_from_the_url() {
+        assert_eq!(
+            database_host("postgres://postgres@127.0.0.1:5432/postgres"),
+            "127.0.0.1:5432"
+        );
+        assert_eq!(
+            database_host("postgres://u:p@db.example:5432/x?sslmode=disable"),
+            "db.example:5432"
+        );
+        assert_eq!(database_host("postgres://localhost/x"), "localhost");
+    }
+
+    #[test]
+    fn arguments_are_bounded() {
+        assert!(Args::try_parse_from(["bid-path", "--seconds", "301"]).is_err());
+        assert!(Args::try_parse_from(["bid-path", "--bidders", "1"]).is_err());
+        let args = Args::try_parse_from(["bid-path", "--topology", "split"]).unwrap();
+        assert_eq!(args.topology, Topology::Split);
+        assert_eq!(args.rate, 6_000);
+    }
+}

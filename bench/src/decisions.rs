@@ -1,0 +1,149 @@
+//! What the engine stored, read back from the run's own database (schema `bidding`,
+//! table `bids`). `received_at` is stamped by the intake before it answers 202 and
+//! `decided_at` by the engine in the transaction that stores the decision, so
+//! `decided_at - received_at` is an upper bound of "202 → decision stored".
+
+use crate::latency::Latencies;
+use chrono::{DateTime, Utc};
+use futures::TryStreamExt;
+use sqlx::PgPool;
+use std::time::{Duration, Instant};
+
+#[derive(Debug)]
+pub struct Decisions {
+    pub total: i64,
+    pub pending: i64,
+    pub accepted: i64,
+    pub rejected: i64,
+    /// Rejections by reason, most frequent first.
+    pub reasons: Vec<(String, i64)>,
+    /// From the first intake stamp to the last decision.
+    pub window: Duration,
+    /// `decided_at - received_at` of every decided bid.
+    pub latency: Latencies,
+    /// Accepted decisions stored in each whole second of the window, in order.
+    pub accepted_per_second: Vec<i64>,
+}
+
+impl Decisions {
+    /// Accepted bids per second over the whole window.
+    pub fn sustained_accepted_per_second(&self) -> f64 {
+        self.accepted as f64 / self.window.as_secs_f64().max(1e-9)
+    }
+
+    /// Lowest and median accepted count of the full seconds inside the window (the first
+    /// and last, ramping, are left out), when there are any.
+    pub fn steady_seconds(&self) -> Option<(i64, i64)> {
+        steady_seconds(&self.accepted_per_second)
+    }
+}
+
+pub fn steady_seconds(per_second: &[i64]) -> Option<(i64, i64)> {
+    if per_second.len() < 3 {
+        return None;
+    }
+    let mut inner = per_second[1..per_second.len() - 1].to_vec();
+    inner.sort_unstable();
+    Some((inner[0], inner[inner.len() / 2]))
+}
+
+/// Waits until no bid is pending any more (or `timeout`); returns how many still are.
+pub async fn wait_settled(pool: &PgPool, timeout: Duration) -> sqlx::Result<i64> {
+    let started = Instant::now();
+    loop {
+        let pending: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM bidding.bids WHERE status = 'pending'")
+                .fetch_one(pool)
+                .await?;
+        if pending == 0 || started.elapsed() >= timeout {
+            return Ok(pending);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+pub async fn measure(pool: &PgPool) -> sqlx::Result<Decisions> {
+    let counts: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT status, reason, count(*) FROM bidding.bids GROUP BY 1, 2 ORDER BY 3 DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    let count_of = |status: &str| -> i64 {
+        counts
+            .iter()
+            .filter(|(s, _, _)| s == status)
+            .map(|(_, _, n)| n)
+            .sum()
+    };
+    let reasons = counts
+        .iter()
+        .filter(|(s, _, _)| s == "rejected")
+        .map(|(_, r, n)| (r.clone().unwrap_or_default(), *n))
+        .collect();
+
+    let (first, last): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
+        sqlx::query_as("SELECT min(received_at), max(decided_at) FROM bidding.bids")
+            .fetch_one(pool)
+            .await?;
+    let window = match (first, last) {
+        (Some(f), Some(l)) => (l - f).to_std().unwrap_or_default(),
+        _ => Duration::ZERO,
+    };
+
+    let mut latency = Latencies::new();
+    let mut rows = sqlx::query_scalar::<_, i64>(
+        "SELECT (EXTRACT(EPOCH FROM (decided_at - received_at)) * 1000000)::int8
+         FROM bidding.bids WHERE decided_at IS NOT NULL",
+    )
+    .fetch(pool);
+    while let Some(micros) = rows.try_next().await? {
+        latency.record_micros(u64::try_from(micros).unwrap_or(0));
+    }
+    drop(rows);
+
+    let accepted_per_second: Vec<i64> = match first {
+        Some(first) => {
+            let buckets: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT floor(EXTRACT(EPOCH FROM (decided_at - $1)))::int8 AS s, count(*)
+                 FROM bidding.bids WHERE status = 'accepted' GROUP BY 1 ORDER BY 1",
+            )
+            .bind(first)
+            .fetch_all(pool)
+            .await?;
+            let len = buckets.last().map(|(s, _)| s + 1).unwrap_or(0).max(0) as usize;
+            let mut seconds = vec![0; len];
+            for (s, n) in buckets {
+                if let Ok(i) = usize::try_from(s) {
+                    seconds[i] = n;
+                }
+            }
+            seconds
+        }
+        None => Vec::new(),
+    };
+
+    Ok(Decisions {
+        total: counts.iter().map(|(_, _, n)| n).sum(),
+        pending: count_of("pending"),
+        accepted: count_of("accepted"),
+        rejected: count_of("rejected"),
+        reasons,
+        window,
+        latency,
+        accepted_per_second,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steady_seconds_leave_out_the_ramps() {
+        assert_eq!(
+            steady_seconds(&[10, 5000, 5200, 4900, 300]),
+            Some((4900, 5000))
+        );
+        assert_eq!(steady_seconds(&[10, 20]), None);
+    }
+}

@@ -1,0 +1,154 @@
+//! The Elasticsearch adapter. Every write is an `index` operation in a bulk request with
+//! `version_type=external` and `version` = [`AuctionDoc::version`], so Elasticsearch
+//! itself refuses a document older than the stored one (a `409` item, reported back as
+//! refused, never as a failure). Writes are durable when acknowledged and searchable
+//! after the index's refresh interval (500 ms), so `flush` has nothing to do.
+
+pub mod dsl;
+
+use crate::domain::query::{SearchPage, SearchQuery};
+use crate::domain::AuctionDoc;
+use crate::port::SearchIndex;
+use anyhow::Context;
+use async_trait::async_trait;
+use elasticsearch::http::response::Response;
+use elasticsearch::http::transport::Transport;
+use elasticsearch::indices::{IndicesCreateParts, IndicesDeleteParts, IndicesExistsParts};
+use elasticsearch::params::VersionType;
+use elasticsearch::{BulkOperation, BulkParts, Elasticsearch, MgetParts, SearchParts};
+use platform_core::AuctionId;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub struct ElasticIndex {
+    client: Elasticsearch,
+    index: String,
+}
+
+async fn ok_json(res: Response, what: &str) -> anyhow::Result<Value> {
+    let status = res.status_code();
+    if !status.is_success() {
+        let body = res.text().await.unwrap_or_default();
+        anyhow::bail!("elasticsearch {what} answered {status}: {body}");
+    }
+    res.json()
+        .await
+        .with_context(|| format!("parsing elasticsearch {what} response"))
+}
+
+impl ElasticIndex {
+    /// Connects to the cluster at `url` and creates `index` with its mappings unless it
+    /// exists (an existing index keeps its mappings).
+    pub async fn connect(url: &str, index: &str) -> anyhow::Result<Self> {
+        let transport = Transport::single_node(url).context("SEARCH_URL is not a valid URL")?;
+        let this = Self {
+            client: Elasticsearch::new(transport),
+            index: index.to_owned(),
+        };
+        this.ensure_index().await?;
+        Ok(this)
+    }
+
+    async fn ensure_index(&self) -> anyhow::Result<()> {
+        let res = self
+            .client
+            .indices()
+            .exists(IndicesExistsParts::Index(&[&self.index]))
+            .send()
+            .await
+            .context("asking elasticsearch whether the index exists")?;
+        match res.status_code().as_u16() {
+            200 => Ok(()),
+            404 => {
+                let res = self
+                    .client
+                    .indices()
+                    .create(IndicesCreateParts::Index(&self.index))
+                    .body(dsl::index_definition())
+                    .send()
+                    .await?;
+                ok_json(res, "index creation").await.map(|_| ())
+            }
+            other => anyhow::bail!("elasticsearch index check answered {other}"),
+        }
+    }
+}
+
+#[async_trait]
+impl SearchIndex for ElasticIndex {
+    async fn fetch(&self, ids: &[AuctionId]) -> anyhow::Result<HashMap<AuctionId, AuctionDoc>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        let res = self
+            .client
+            .mget(MgetParts::Index(&self.index))
+            .body(json!({"ids": ids}))
+            .send()
+            .await?;
+        dsl::parse_mget(&ok_json(res, "mget").await?)
+    }
+
+    async fn write(&self, docs: Vec<AuctionDoc>) -> anyhow::Result<Vec<AuctionId>> {
+        if docs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut ops: Vec<BulkOperation<Value>> = Vec::with_capacity(docs.len());
+        for doc in &docs {
+            ops.push(
+                BulkOperation::index(dsl::source(doc)?)
+                    .id(doc.id.to_string())
+                    .version(doc.version())
+                    .version_type(VersionType::External)
+                    .into(),
+            );
+        }
+        let res = self
+            .client
+            .bulk(BulkParts::Index(&self.index))
+            .body(ops)
+            .send()
+            .await?;
+        dsl::parse_bulk(&ok_json(res, "bulk").await?)
+    }
+
+    async fn flush(&self) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    async fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchPage> {
+        let res = self
+            .client
+            .search(SearchParts::Index(&[&self.index]))
+            .body(dsl::search_body(query))
+            .send()
+            .await?;
+        dsl::parse_search(&ok_json(res, "search").await?)
+    }
+
+    /// Drops and recreates the index: external versions of deleted documents would
+    /// otherwise linger and refuse the rebuilt ones.
+    async fn clear(&self) -> anyhow::Result<()> {
+        let res = self
+            .client
+            .indices()
+            .delete(IndicesDeleteParts::Index(&[&self.index]))
+            .send()
+            .await?;
+        if res.status_code().as_u16() != 404 {
+            ok_json(res, "index deletion").await?;
+        }
+        self.ensure_index().await
+    }
+
+    async fn ping(&self) -> anyhow::Result<()> {
+        let res = self.client.ping().send().await?;
+        anyhow::ensure!(
+            res.status_code().is_success(),
+            "elasticsearch ping answered {}",
+            res.status_code()
+        );
+        Ok(())
+    }
+}

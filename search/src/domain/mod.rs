@@ -1,0 +1,201 @@
+//! What search knows about an auction, and how the two sources of that knowledge merge.
+//!
+//! The words of a listing (title, description, category) come once, on the `List` command;
+//! the public state comes with every public event and carries `seq`. Either may arrive
+//! first. A document is the merge of both: words never change once known, state is
+//! replaced only by a newer `seq`. [`AuctionDoc::version`] orders merged documents so that
+//! a store can refuse any write that would move a document backwards.
+
+pub mod query;
+pub mod text;
+
+use chrono::{DateTime, Utc};
+use platform_core::log::{AuctionStatus, Listing, PublicState, Terms};
+use platform_core::{Amount, AuctionId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// One auction as the index stores it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuctionDoc {
+    pub id: AuctionId,
+    /// From the `List` command or the `listed` event, whichever came first.
+    pub terms: Option<Terms>,
+    /// From the `List` command only.
+    pub listing: Option<Listing>,
+    /// When the listing was created (`List.at`, or the `listed` event's time).
+    pub listed_at: Option<DateTime<Utc>>,
+    /// Newest public state seen, with its `seq` (0 = no event yet).
+    pub seq: i64,
+    pub state: Option<PublicState>,
+}
+
+/// One thing the logs told about an auction.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    Words {
+        auction_id: AuctionId,
+        terms: Terms,
+        listing: Listing,
+        at: DateTime<Utc>,
+    },
+    State {
+        auction_id: AuctionId,
+        seq: i64,
+        at: DateTime<Utc>,
+        /// Present on `listed` events.
+        terms: Option<Terms>,
+        state: PublicState,
+    },
+}
+
+impl Change {
+    pub fn auction_id(&self) -> AuctionId {
+        match self {
+            Change::Words { auction_id, .. } | Change::State { auction_id, .. } => *auction_id,
+        }
+    }
+}
+
+impl AuctionDoc {
+    pub fn empty(id: AuctionId) -> Self {
+        Self {
+            id,
+            terms: None,
+            listing: None,
+            listed_at: None,
+            seq: 0,
+            state: None,
+        }
+    }
+
+    /// Monotonic in everything a merge can add: twice the `seq`, plus one once the words
+    /// are known. A store keeps the document with the highest version.
+    pub fn version(&self) -> i64 {
+        self.seq * 2 + i64::from(self.listing.is_some())
+    }
+
+    /// Folds a change in. Returns whether anything changed.
+    pub fn merge(&mut self, change: &Change) -> bool {
+        match change {
+            Change::Words {
+                terms, listing, at, ..
+            } => {
+                if self.listing.is_some() {
+                    return false;
+                }
+                self.listing = Some(listing.clone());
+                self.terms.get_or_insert_with(|| terms.clone());
+                self.listed_at.get_or_insert(*at);
+                true
+            }
+            Change::State {
+                seq,
+                at,
+                terms,
+                state,
+                ..
+            } => {
+                if *seq <= self.seq {
+                    return false;
+                }
+                self.seq = *seq;
+                self.state = Some(state.clone());
+                if let Some(terms) = terms {
+                    self.terms.get_or_insert_with(|| terms.clone());
+                    self.listed_at.get_or_insert(*at);
+                }
+                true
+            }
+        }
+    }
+
+    /// Status as the public sees it: `pending` until an event says otherwise.
+    pub fn status(&self) -> AuctionStatus {
+        self.state
+            .as_ref()
+            .map_or(AuctionStatus::Pending, |s| s.status)
+    }
+
+    pub fn current_price(&self) -> Amount {
+        match (&self.state, &self.terms) {
+            (Some(s), _) => s.current_price,
+            (None, Some(t)) => t.starting_price,
+            (None, None) => 0,
+        }
+    }
+
+    /// Sort key of `ending_soon`: the end of a live auction; finished ones go last.
+    pub fn ending_key(&self) -> i64 {
+        match &self.state {
+            Some(s) if !s.status.is_final() => s.ends_at.map_or(i64::MAX, |t| t.timestamp_micros()),
+            _ => i64::MAX,
+        }
+    }
+
+    pub fn listed_micros(&self) -> i64 {
+        self.listed_at.map_or(0, |t| t.timestamp_micros())
+    }
+
+    pub fn title(&self) -> &str {
+        self.listing.as_ref().map_or("", |l| l.title.as_str())
+    }
+
+    pub fn description(&self) -> &str {
+        self.listing.as_ref().map_or("", |l| l.description.as_str())
+    }
+
+    pub fn category(&self) -> &str {
+        self.listing.as_ref().map_or("", |l| l.category.as_str())
+    }
+
+    /// The auction object of the API, as far as search knows it.
+    pub fn hit(&self) -> Hit {
+        let state = self.state.as_ref();
+        Hit {
+            id: self.id,
+            seller_id: self.terms.as_ref().map(|t| t.seller_id),
+            title: self.title().to_owned(),
+            description: self.description().to_owned(),
+            category: self.category().to_owned(),
+            currency: self.terms.as_ref().map(|t| t.currency.as_str().to_owned()),
+            starting_price: self.terms.as_ref().map(|t| t.starting_price),
+            buy_now_price: self.terms.as_ref().and_then(|t| t.buy_now_price),
+            status: self.status().as_str().to_owned(),
+            starts_at: state.and_then(|s| s.starts_at),
+            ends_at: state.and_then(|s| s.ends_at),
+            current_price: self.current_price(),
+            bid_count: state.map_or(0, |s| s.bid_count),
+            leading_bidder_id: state.and_then(|s| s.leading_bidder_id),
+            reserve_met: state.is_some_and(|s| s.reserve_met),
+            seq: self.seq,
+            winner_id: state.and_then(|s| s.winner_id),
+            final_price: state.and_then(|s| s.final_price),
+        }
+    }
+}
+
+/// An auction in search results: the API's auction object as far as search knows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Hit {
+    pub id: AuctionId,
+    pub seller_id: Option<UserId>,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub currency: Option<String>,
+    pub starting_price: Option<Amount>,
+    pub buy_now_price: Option<Amount>,
+    /// `pending | scheduled | open | closed | cancelled`
+    pub status: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub current_price: Amount,
+    pub bid_count: i64,
+    pub leading_bidder_id: Option<UserId>,
+    pub reserve_met: bool,
+    pub seq: i64,
+    pub winner_id: Option<UserId>,
+    pub final_price: Option<Amount>,
+}

@@ -1,0 +1,80 @@
+//! The search port: a store of [`AuctionDoc`]s that answers [`SearchQuery`]s. Two
+//! adapters: the embedded tantivy index (single machine, default) and Elasticsearch.
+//!
+//! Promises every adapter keeps (checked by [`crate::contract`]):
+//! * `write` keeps, per auction, the document with the highest [`AuctionDoc::version`]:
+//!   a document whose version is not above the stored one is refused and reported back,
+//!   never applied. Callers merge and retry (see [`apply`]).
+//! * `fetch` sees every accepted write, visible to searches or not.
+//! * After `flush` returns, every accepted write is durable and visible to `search`.
+
+use crate::domain::query::{SearchPage, SearchQuery};
+use crate::domain::{AuctionDoc, Change};
+use async_trait::async_trait;
+use platform_core::AuctionId;
+use std::collections::HashMap;
+
+#[async_trait]
+pub trait SearchIndex: Send + Sync + 'static {
+    /// The stored documents of these auctions (absent ones are left out).
+    async fn fetch(&self, ids: &[AuctionId]) -> anyhow::Result<HashMap<AuctionId, AuctionDoc>>;
+
+    /// Writes the documents; returns the ids refused because the stored version is the
+    /// same or newer.
+    async fn write(&self, docs: Vec<AuctionDoc>) -> anyhow::Result<Vec<AuctionId>>;
+
+    /// Makes accepted writes durable and searchable.
+    async fn flush(&self) -> anyhow::Result<()>;
+
+    async fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchPage>;
+
+    /// Removes every document (before a rebuild).
+    async fn clear(&self) -> anyhow::Result<()>;
+
+    /// Whether the store answers (for `/readyz`).
+    async fn ping(&self) -> anyhow::Result<()>;
+
+    /// True when the store forgets everything on restart (in-memory): the indexer then
+    /// reads every partition it is given from the start instead of its committed offset.
+    fn is_volatile(&self) -> bool {
+        false
+    }
+}
+
+/// Rounds of fetch-merge-write before giving up on a document that keeps changing under us.
+const MAX_ROUNDS: usize = 8;
+
+/// Folds `changes` into the stored documents: fetch, merge, write, and for every write
+/// refused by a concurrent newer one, fetch again and merge again. Merging is monotone
+/// (words stay, state only moves to a newer `seq`), so a refused write whose content is
+/// already in the stored document is simply done. Returns how many documents changed.
+pub async fn apply(index: &dyn SearchIndex, changes: &[Change]) -> anyhow::Result<usize> {
+    let mut pending: Vec<AuctionId> = Vec::new();
+    for c in changes {
+        if !pending.contains(&c.auction_id()) {
+            pending.push(c.auction_id());
+        }
+    }
+    let mut written = 0;
+    for _ in 0..MAX_ROUNDS {
+        if pending.is_empty() {
+            return Ok(written);
+        }
+        let mut stored = index.fetch(&pending).await?;
+        let mut docs = Vec::new();
+        for id in &pending {
+            let mut doc = stored.remove(id).unwrap_or_else(|| AuctionDoc::empty(*id));
+            let mut changed = false;
+            for c in changes.iter().filter(|c| c.auction_id() == *id) {
+                changed |= doc.merge(c);
+            }
+            if changed {
+                docs.push(doc);
+            }
+        }
+        let tried = docs.len();
+        pending = index.write(docs).await?;
+        written += tried - pending.len();
+    }
+    anyhow::bail!("auctions {pending:?} kept changing during {MAX_ROUNDS} rounds of merging")
+}

@@ -1,0 +1,3 @@
+//! Background work: the indexer that follows the two topics.
+
+pub mod indexer;
