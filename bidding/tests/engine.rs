@@ -221,10 +221,9 @@ async fn events_left_in_the_outbox_are_relayed_when_a_partition_is_taken_over() 
             current_price: 1_250,
         },
     };
-    sqlx::query("INSERT INTO outbox (partition, auction_id, payload) VALUES ($1, $2, $3)")
+    sqlx::query("INSERT INTO outbox_batches (partition, events) VALUES ($1, $2)")
         .bind(partition)
-        .bind(id)
-        .bind(serde_json::to_value(&leftover).unwrap())
+        .bind(serde_json::to_vec(&[&leftover]).unwrap())
         .execute(&setup.pool)
         .await
         .unwrap();
@@ -251,7 +250,7 @@ async fn events_left_in_the_outbox_are_relayed_when_a_partition_is_taken_over() 
         serde_json::from_slice::<Event>(&seen[0].payload).unwrap(),
         leftover
     );
-    wait_count(&setup.pool, "SELECT count(*) FROM outbox", 0).await;
+    wait_count(&setup.pool, "SELECT count(*) FROM outbox_batches", 0).await;
 }
 
 #[tokio::test]

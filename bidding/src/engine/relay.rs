@@ -24,17 +24,17 @@ pub async fn publish_in_order(
 
 /// Relays what a previous owner of `partition` stored but did not confirm as published.
 pub async fn flush_leftovers(pool: &PgPool, bus: &dyn Bus, partition: i32) -> anyhow::Result<()> {
-    let rows = store::pending_outbox(pool, partition).await?;
-    if rows.is_empty() {
+    let (ids, stored) = store::pending_outbox(pool, partition).await?;
+    if ids.is_empty() {
         return Ok(());
     }
-    let ids: Vec<i64> = rows.iter().map(|(id, _, _)| *id).collect();
-    let events: Vec<(AuctionId, Vec<u8>)> = rows
-        .into_iter()
-        .map(|(_, auction, payload)| Ok((auction, serde_json::to_vec(&payload)?)))
-        .collect::<anyhow::Result<_>>()?;
+    let mut events = Vec::with_capacity(stored.len());
+    for json in stored {
+        let event: platform_core::log::Event = serde_json::from_value(json)?;
+        events.push((event.auction_id, serde_json::to_vec(&event)?));
+    }
     publish_in_order(bus, &events).await?;
     store::delete_outbox(pool, &ids).await?;
-    tracing::info!(partition, count = ids.len(), "relayed leftover events");
+    tracing::info!(partition, count = events.len(), "relayed leftover events");
     Ok(())
 }

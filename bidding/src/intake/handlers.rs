@@ -175,7 +175,7 @@ async fn submit(
         idempotency_key: key,
         received_at: Utc::now(),
     };
-    match bids::insert_pending(&state.pool, &pending).await? {
+    match state.recorder.record(pending.clone()).await? {
         Ok(()) => {
             if let Err(e) = publish(state, &pending).await {
                 bids::delete_unpublished(&state.pool, pending.bid_id)

@@ -7,6 +7,7 @@
 //! dedupes by `bidId`); the same key with another body is `409`.
 
 mod handlers;
+mod recorder;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -22,6 +23,7 @@ pub use handlers::{BidAccepted, BidHistory, BidHistoryItem, BidView, PlaceBid};
 pub struct IntakeState {
     pub(crate) pool: PgPool,
     pub(crate) bus: Arc<dyn Bus>,
+    pub(crate) recorder: recorder::Recorder,
     /// Seller of each auction seen: immutable once listed, so cached without expiry.
     pub(crate) sellers: Arc<DashMap<AuctionId, UserId>>,
 }
@@ -29,6 +31,7 @@ pub struct IntakeState {
 impl IntakeState {
     pub fn new(pool: PgPool, bus: Arc<dyn Bus>) -> Self {
         Self {
+            recorder: recorder::Recorder::start(pool.clone()),
             pool,
             bus,
             sellers: Arc::new(DashMap::new()),

@@ -88,6 +88,44 @@ pub async fn insert_pending(
     Ok(Err(earlier))
 }
 
+/// Inserts many pending rows in one statement and returns the ids actually inserted (a
+/// row whose idempotency key is already taken is skipped).
+pub async fn insert_pending_batch(
+    pool: &PgPool,
+    batch: &[PendingBid],
+) -> sqlx::Result<std::collections::HashSet<BidId>> {
+    let ids: Vec<BidId> = sqlx::query_scalar(
+        "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, max_amount,
+                           idempotency_key, request_hash, received_at)
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int8[],
+                              $6::int8[], $7::text[], $8::text[], $9::timestamptz[])
+         ON CONFLICT (bidder_id, idempotency_key) DO NOTHING
+         RETURNING bid_id",
+    )
+    .bind(batch.iter().map(|b| b.bid_id.0).collect::<Vec<_>>())
+    .bind(batch.iter().map(|b| b.auction_id.0).collect::<Vec<_>>())
+    .bind(batch.iter().map(|b| b.bidder_id.0).collect::<Vec<_>>())
+    .bind(batch.iter().map(|b| b.kind.as_str()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|b| b.amount).collect::<Vec<_>>())
+    .bind(batch.iter().map(|b| b.max_amount).collect::<Vec<_>>())
+    .bind(
+        batch
+            .iter()
+            .map(|b| b.idempotency_key.clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        batch
+            .iter()
+            .map(|b| b.request_hash.clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind(batch.iter().map(|b| b.received_at).collect::<Vec<_>>())
+    .fetch_all(pool)
+    .await?;
+    Ok(ids.into_iter().collect())
+}
+
 /// Removes a pending row whose command could not be published (the client got an error,
 /// not a 202, so nothing was promised).
 pub async fn delete_unpublished(pool: &PgPool, bid_id: BidId) -> sqlx::Result<()> {

@@ -41,7 +41,7 @@ pub struct BatchWrite {
 }
 
 pub enum Persisted {
-    /// Stored; the outbox ids of `events`, in order.
+    /// Stored; the ids of the outbox rows that hold `events`.
     Committed(Vec<i64>),
     /// Another engine advanced this partition meanwhile: nothing was stored.
     Fenced(i32),
@@ -130,23 +130,39 @@ pub async fn persist(pool: &PgPool, topic: &str, batch: &BatchWrite) -> sqlx::Re
     }
 
     let mut ids = Vec::new();
-    if !batch.events.is_empty() {
-        let e = &batch.events;
+    let grouped = events_by_partition(&batch.events)?;
+    if !grouped.is_empty() {
         ids = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO outbox (partition, auction_id, payload)
-             SELECT p, a, pl FROM UNNEST($1::int4[], $2::uuid[], $3::jsonb[]) WITH ORDINALITY AS t(p, a, pl, n)
-             ORDER BY n
+            "INSERT INTO outbox_batches (partition, events)
+             SELECT p, e FROM UNNEST($1::int4[], $2::bytea[]) AS t(p, e)
              RETURNING id",
         )
-        .bind(e.iter().map(|(p, _, _)| *p).collect::<Vec<_>>())
-        .bind(e.iter().map(|(_, a, _)| a.0).collect::<Vec<_>>())
-        .bind(e.iter().map(|(_, _, pl)| pl.clone()).collect::<Vec<_>>())
+        .bind(grouped.iter().map(|(p, _)| *p).collect::<Vec<_>>())
+        .bind(grouped.into_iter().map(|(_, e)| e).collect::<Vec<_>>())
         .fetch_all(&mut *tx)
         .await?;
-        ids.sort_unstable();
     }
     tx.commit().await?;
     Ok(Persisted::Committed(ids))
+}
+
+/// The batch's events as one JSON array per partition, each in emission order.
+fn events_by_partition(
+    events: &[(i32, AuctionId, serde_json::Value)],
+) -> sqlx::Result<Vec<(i32, Vec<u8>)>> {
+    let mut by_partition: std::collections::BTreeMap<i32, Vec<&serde_json::Value>> =
+        std::collections::BTreeMap::new();
+    for (p, _, event) in events {
+        by_partition.entry(*p).or_default().push(event);
+    }
+    by_partition
+        .into_iter()
+        .map(|(p, list)| {
+            serde_json::to_vec(&list)
+                .map(|bytes| (p, bytes))
+                .map_err(|e| sqlx::Error::Encode(Box::new(e)))
+        })
+        .collect()
 }
 
 /// Stored next offsets of `partitions` (absent: never stored).
@@ -186,22 +202,33 @@ pub async fn decided(pool: &PgPool, bid_ids: &[BidId]) -> sqlx::Result<HashSet<B
     Ok(rows.into_iter().collect())
 }
 
-/// Events of `partition` still waiting in the outbox, oldest first.
+/// Events of `partition` still waiting in the outbox, oldest first, with the ids of the
+/// outbox rows that hold them.
 pub async fn pending_outbox(
     pool: &PgPool,
     partition: i32,
-) -> sqlx::Result<Vec<(i64, AuctionId, serde_json::Value)>> {
-    sqlx::query_as("SELECT id, auction_id, payload FROM outbox WHERE partition = $1 ORDER BY id")
-        .bind(partition)
-        .fetch_all(pool)
-        .await
+) -> sqlx::Result<(Vec<i64>, Vec<serde_json::Value>)> {
+    let rows: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT id, events FROM outbox_batches WHERE partition = $1 ORDER BY id")
+            .bind(partition)
+            .fetch_all(pool)
+            .await?;
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut events = Vec::new();
+    for (id, bytes) in rows {
+        ids.push(id);
+        let list: Vec<serde_json::Value> =
+            serde_json::from_slice(&bytes).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        events.extend(list);
+    }
+    Ok((ids, events))
 }
 
 pub async fn delete_outbox(pool: &PgPool, ids: &[i64]) -> sqlx::Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    sqlx::query("DELETE FROM outbox WHERE id = ANY($1)")
+    sqlx::query("DELETE FROM outbox_batches WHERE id = ANY($1)")
         .bind(ids)
         .execute(pool)
         .await?;

@@ -308,8 +308,36 @@ async fn a_retried_idempotency_key_returns_the_first_bid() {
 
     api.outcome(&alice, first.body["bidId"].as_str().unwrap())
         .await;
+
+    // The same key sent many times at once (a client retrying over flaky connections).
+    let mut sends = Vec::new();
+    for _ in 0..20 {
+        let (api, token, path) = (api.clone(), alice.token.clone(), path.clone());
+        sends.push(tokio::spawn(async move {
+            let key = [("idempotency-key", "burst-1")];
+            api.send_with(
+                "POST",
+                &path,
+                Some(&token),
+                Some(json!({"amount": 20_000})),
+                &key,
+            )
+            .await
+        }));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for s in sends {
+        let res = s.await.unwrap();
+        assert_eq!(res.status, 202, "{}", res.body);
+        ids.insert(res.body["bidId"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids.len(), 1, "one bid id for one key: {ids:?}");
+    api.outcome(&alice, ids.iter().next().unwrap()).await;
     let a = api.auction(&id).await;
-    assert_eq!(a["bidCount"], 1, "one bid, however often it was sent");
+    assert_eq!(
+        a["bidCount"], 2,
+        "one bid per key, however often it was sent"
+    );
     platform.stop().await;
 }
 
