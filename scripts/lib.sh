@@ -83,6 +83,10 @@ ensure_tansu() {
 # Starts tansu on 127.0.0.1:$1 with in-memory storage; stops it when the shell exits.
 start_tansu() {
   local port="$1"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    log "a broker already listens on 127.0.0.1:$port: using it"
+    return 0
+  fi
   ensure_tansu
   mkdir -p "$DATA_DIR"
   log "starting the tansu broker on 127.0.0.1:$port"
@@ -93,6 +97,7 @@ start_tansu() {
   TANSU_PID=$!
   trap 'kill $TANSU_PID 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do
+    if ! kill -0 "$TANSU_PID" 2>/dev/null; then break; fi
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
     sleep 0.1
   done
