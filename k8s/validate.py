@@ -146,6 +146,7 @@ def deployment_promises(r: Rendered, name, deploy, problems):
 
 def reference_promises(r: Rendered, problems):
     made_by_operator = {f"{name}-app" for name in r.all("Cluster")}  # CloudNativePG
+    made_by_operator |= {f"{name}-es-elastic-user" for name in r.all("Elasticsearch")}  # ECK
     for name, deploy in r.all("Deployment").items():
         for c in deploy["spec"]["template"]["spec"]["containers"]:
             refs = [("ConfigMap" if "configMapRef" in s else "Secret",

@@ -47,6 +47,13 @@ pub struct Config {
     #[arg(long, env = "SEARCH_INDEX", default_value = "auctions")]
     pub search_index: String,
 
+    /// Elasticsearch user for HTTP basic authentication (with `SEARCH_PASSWORD`).
+    #[arg(long, env = "SEARCH_USERNAME")]
+    pub search_username: Option<String>,
+
+    #[arg(long, env = "SEARCH_PASSWORD", hide_env_values = true)]
+    pub search_password: Option<String>,
+
     /// Longest time a change waits before it is made searchable, in milliseconds.
     #[arg(long, env = "SEARCH_REFRESH_MS", default_value_t = 300)]
     pub search_refresh_ms: u64,
@@ -59,12 +66,25 @@ impl Config {
             search_url: "embedded://".into(),
             search_data_dir: data_dir,
             search_index: "auctions".into(),
+            search_username: None,
+            search_password: None,
             search_refresh_ms: 100,
         }
     }
 
     pub async fn connect(&self) -> anyhow::Result<Arc<dyn port::SearchIndex>> {
-        adapters::connect(&self.search_url, &self.search_data_dir, &self.search_index).await
+        let credentials = match (&self.search_username, &self.search_password) {
+            (Some(user), Some(password)) => Some((user.clone(), password.clone())),
+            (None, None) => None,
+            _ => anyhow::bail!("SEARCH_USERNAME and SEARCH_PASSWORD go together"),
+        };
+        adapters::connect(
+            &self.search_url,
+            &self.search_data_dir,
+            &self.search_index,
+            credentials,
+        )
+        .await
     }
 }
 

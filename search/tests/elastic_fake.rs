@@ -319,3 +319,32 @@ fn every_sort_has_its_dsl() {
         .unwrap()
         .contains(&json!({"terms": {"status": ["pending"]}})));
 }
+
+#[tokio::test]
+async fn credentials_go_out_as_basic_authentication() {
+    let seen: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let record = seen.clone();
+    let app = axum::Router::new().fallback(move |headers: axum::http::HeaderMap| {
+        let record = record.clone();
+        async move {
+            let auth = headers
+                .get("authorization")
+                .map(|v| v.to_str().unwrap().to_owned());
+            record.lock().push(auth);
+            es(StatusCode::OK, json!({}))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let credentials = Some(("elastic".to_owned(), "s3cret".to_owned()));
+    ElasticIndex::connect_as(&url, "auctions", credentials)
+        .await
+        .unwrap();
+    // base64("elastic:s3cret")
+    assert_eq!(
+        seen.lock().first().cloned().flatten().as_deref(),
+        Some("Basic ZWxhc3RpYzpzM2NyZXQ=")
+    );
+}

@@ -14,6 +14,7 @@ pub async fn connect(
     url: &str,
     data_dir: &Path,
     index_name: &str,
+    credentials: Option<(String, String)>,
 ) -> anyhow::Result<Arc<dyn SearchIndex>> {
     let (scheme, _) = url.split_once("://").ok_or_else(|| {
         anyhow::anyhow!("SEARCH_URL {url:?} is not a URL (use embedded:// or http://host:9200)")
@@ -22,7 +23,7 @@ pub async fn connect(
         "embedded" => Ok(Arc::new(embedded::EmbeddedIndex::open(data_dir)?)),
         "memory" => Ok(Arc::new(embedded::EmbeddedIndex::in_memory()?)),
         "http" | "https" => Ok(Arc::new(
-            elastic::ElasticIndex::connect(url, index_name).await?,
+            elastic::ElasticIndex::connect_as(url, index_name, credentials).await?,
         )),
         other => anyhow::bail!(
             "SEARCH_URL scheme {other:?} is not supported (use embedded://, memory:// or http(s)://)"

@@ -11,8 +11,10 @@ use crate::domain::AuctionDoc;
 use crate::port::SearchIndex;
 use anyhow::Context;
 use async_trait::async_trait;
+use elasticsearch::auth::Credentials;
 use elasticsearch::http::response::Response;
-use elasticsearch::http::transport::Transport;
+use elasticsearch::http::transport::{SingleNodeConnectionPool, TransportBuilder};
+use elasticsearch::http::Url;
 use elasticsearch::indices::{IndicesCreateParts, IndicesDeleteParts, IndicesExistsParts};
 use elasticsearch::params::VersionType;
 use elasticsearch::{BulkOperation, BulkParts, Elasticsearch, MgetParts, SearchParts};
@@ -40,7 +42,24 @@ impl ElasticIndex {
     /// Connects to the cluster at `url` and creates `index` with its mappings unless it
     /// exists (an existing index keeps its mappings).
     pub async fn connect(url: &str, index: &str) -> anyhow::Result<Self> {
-        let transport = Transport::single_node(url).context("SEARCH_URL is not a valid URL")?;
+        Self::connect_as(url, index, None).await
+    }
+
+    /// Connects with HTTP basic authentication when `credentials` (user, password) are
+    /// given, as a secured cluster (ECK's default) requires.
+    pub async fn connect_as(
+        url: &str,
+        index: &str,
+        credentials: Option<(String, String)>,
+    ) -> anyhow::Result<Self> {
+        let parsed: Url = url.parse().context("SEARCH_URL is not a valid URL")?;
+        let mut builder = TransportBuilder::new(SingleNodeConnectionPool::new(parsed));
+        if let Some((user, password)) = credentials {
+            builder = builder.auth(Credentials::Basic(user, password));
+        }
+        let transport = builder
+            .build()
+            .context("building the Elasticsearch client")?;
         let this = Self {
             client: Elasticsearch::new(transport),
             index: index.to_owned(),
