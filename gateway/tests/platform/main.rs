@@ -9,3 +9,4 @@ mod concurrency;
 mod journey;
 mod live;
 mod processes;
+mod search;
