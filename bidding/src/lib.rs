@@ -113,6 +113,7 @@ pub async fn start(
         .await?;
 
     let state = intake::IntakeState::new(pool.clone(), bus.clone());
+    intake::republish_pending(&state).await?;
     let mut started = Started::new(intake::router(state));
     started
         .readiness

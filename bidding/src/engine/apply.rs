@@ -76,7 +76,7 @@ pub(crate) async fn apply_batch(
         })
         .collect();
 
-    let ids = match store::persist(pool, COMMAND_TOPIC, &write).await? {
+    let ids = match store::persist(pool, COMMAND_TOPIC, &bus.log_identity(), &write).await? {
         Persisted::Committed(ids) => ids,
         Persisted::Fenced(p) => anyhow::bail!("partition {p} was advanced by another engine"),
     };

@@ -126,7 +126,13 @@ impl Engine {
         partitions: &[i32],
         owned: &mut Owned,
     ) -> anyhow::Result<()> {
-        let stored = store::load_offsets(&self.pool, COMMAND_TOPIC, partitions).await?;
+        let stored = store::load_offsets(
+            &self.pool,
+            COMMAND_TOPIC,
+            &self.bus.log_identity(),
+            partitions,
+        )
+        .await?;
         for &p in partitions {
             owned.auctions.retain(|_, (ap, _)| *ap != p);
             let next = stored.get(&p).copied();

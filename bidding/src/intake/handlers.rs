@@ -231,7 +231,7 @@ fn accepted(bid_id: BidId) -> (StatusCode, ApiJson<BidAccepted>) {
     )
 }
 
-async fn publish(state: &IntakeState, bid: &PendingBid) -> anyhow::Result<()> {
+pub(super) async fn publish(state: &IntakeState, bid: &PendingBid) -> anyhow::Result<()> {
     let command = match bid.kind {
         BidKind::Bid => Command::PlaceBid {
             auction_id: bid.auction_id,

@@ -39,6 +39,45 @@ impl IntakeState {
     }
 }
 
+/// Publishes again the command of every bid still pending. An in-process log dies with
+/// its process: a bid answered `202` just before a crash is recorded in Postgres but its
+/// command is gone, so a new log must hear of it again. The engine applies a bid id once
+/// and judges the bid by the time it was received, so a command that was not lost is
+/// harmless to repeat. A durable broker still holds them all, so nothing is done there.
+pub async fn republish_pending(state: &IntakeState) -> anyhow::Result<usize> {
+    use crate::store::bids::{self, BidKind, PendingBid};
+    if state.bus.log_identity() == "durable" {
+        return Ok(0);
+    }
+    let pending = bids::all_pending(&state.pool).await?;
+    for bid in &pending {
+        let kind = if bid.kind == "buy_now" {
+            BidKind::BuyNow
+        } else {
+            BidKind::Bid
+        };
+        let again = PendingBid {
+            bid_id: bid.bid_id,
+            auction_id: bid.auction_id,
+            bidder_id: bid.bidder_id,
+            kind,
+            amount: bid.amount,
+            max_amount: bid.max_amount,
+            idempotency_key: None,
+            request_hash: None,
+            received_at: bid.received_at,
+        };
+        handlers::publish(state, &again).await?;
+    }
+    if !pending.is_empty() {
+        tracing::info!(
+            count = pending.len(),
+            "pending bids published again on a new log"
+        );
+    }
+    Ok(pending.len())
+}
+
 pub fn router(state: IntakeState) -> Router {
     Router::new()
         .route(

@@ -136,6 +136,17 @@ pub async fn delete_unpublished(pool: &PgPool, bid_id: BidId) -> sqlx::Result<()
     Ok(())
 }
 
+/// Every bid still waiting for its outcome, oldest first.
+pub async fn all_pending(pool: &PgPool) -> sqlx::Result<Vec<StoredBid>> {
+    sqlx::query_as::<_, StoredBid>(
+        "SELECT bid_id, auction_id, bidder_id, kind, amount, max_amount, request_hash, status,
+                reason, seq, received_at
+         FROM bids WHERE status = 'pending' ORDER BY received_at, bid_id",
+    )
+    .fetch_all(pool)
+    .await
+}
+
 pub async fn find(pool: &PgPool, bid_id: BidId) -> sqlx::Result<Option<StoredBid>> {
     sqlx::query_as::<_, StoredBid>(
         "SELECT bid_id, auction_id, bidder_id, kind, amount, max_amount, request_hash, status,

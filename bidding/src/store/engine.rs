@@ -47,28 +47,40 @@ pub enum Persisted {
     Fenced(i32),
 }
 
-pub async fn persist(pool: &PgPool, topic: &str, batch: &BatchWrite) -> sqlx::Result<Persisted> {
+pub async fn persist(
+    pool: &PgPool,
+    topic: &str,
+    log_identity: &str,
+    batch: &BatchWrite,
+) -> sqlx::Result<Persisted> {
     let mut tx = pool.begin().await?;
     for adv in &batch.offsets {
         let moved = match adv.from {
             Some(from) => sqlx::query(
                 "UPDATE engine_offsets SET next_offset = $3
-                 WHERE topic = $1 AND partition = $2 AND next_offset = $4",
+                 WHERE topic = $1 AND partition = $2 AND next_offset = $4 AND log_identity = $5",
             )
             .bind(topic)
             .bind(adv.partition)
             .bind(adv.to)
             .bind(from)
+            .bind(log_identity)
             .execute(&mut *tx)
             .await?
             .rows_affected(),
+            // The first offset stored for this log: a row left from another log is
+            // replaced; a row another engine already stored for this log fences us off.
             None => sqlx::query(
-                "INSERT INTO engine_offsets (topic, partition, next_offset) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
+                "INSERT INTO engine_offsets (topic, partition, next_offset, log_identity)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (topic, partition) DO UPDATE
+                    SET next_offset = EXCLUDED.next_offset, log_identity = EXCLUDED.log_identity
+                    WHERE engine_offsets.log_identity <> EXCLUDED.log_identity",
             )
             .bind(topic)
             .bind(adv.partition)
             .bind(adv.to)
+            .bind(log_identity)
             .execute(&mut *tx)
             .await?
             .rows_affected(),
@@ -165,17 +177,21 @@ fn events_by_partition(
         .collect()
 }
 
-/// Stored next offsets of `partitions` (absent: never stored).
+/// Stored next offsets of `partitions` in the log named `log_identity` (absent: never
+/// stored for this log).
 pub async fn load_offsets(
     pool: &PgPool,
     topic: &str,
+    log_identity: &str,
     partitions: &[i32],
 ) -> sqlx::Result<HashMap<i32, i64>> {
     let rows: Vec<(i32, i64)> = sqlx::query_as(
-        "SELECT partition, next_offset FROM engine_offsets WHERE topic = $1 AND partition = ANY($2)",
+        "SELECT partition, next_offset FROM engine_offsets
+         WHERE topic = $1 AND partition = ANY($2) AND log_identity = $3",
     )
     .bind(topic)
     .bind(partitions)
+    .bind(log_identity)
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().collect())

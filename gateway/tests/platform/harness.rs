@@ -30,6 +30,7 @@ pub fn config(database_url: &str, bus_url: &str) -> PlatformConfig {
     c.common.database_max_connections = 6;
     c.gateway.gateway_host = [127, 0, 0, 1].into();
     c.gateway.gateway_port = 0;
+    c.gateway.jwt_secret = Some("a-test-secret-of-at-least-thirty-two-bytes".to_owned());
     c.gateway.admin_email = Some(ADMIN_EMAIL.to_owned());
     c.gateway.admin_password = Some(ADMIN_PASSWORD.to_owned());
     c.gateway.auth_rate_per_minute = 100_000;
@@ -63,6 +64,11 @@ impl Platform {
             platform_core::db::create_fresh_database(&base_database_url(), "platform_test")
                 .await
                 .expect("a test database");
+        Self::start_on(database_url, adjust).await
+    }
+
+    /// A platform process on an existing database: what a restart looks like.
+    pub async fn start_on(database_url: String, adjust: impl FnOnce(&mut PlatformConfig)) -> Self {
         let mut config = config(&database_url, "memory://");
         adjust(&mut config);
         let rules = config.bidding.rules().unwrap();

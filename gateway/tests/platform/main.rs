@@ -9,4 +9,5 @@ mod concurrency;
 mod journey;
 mod live;
 mod processes;
+mod restart;
 mod search;

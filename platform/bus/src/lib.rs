@@ -76,6 +76,14 @@ pub trait Bus: Send + Sync + 'static {
 
     /// Whether the bus is reachable (for `/readyz`).
     async fn ping(&self) -> anyhow::Result<()>;
+
+    /// Names the log this bus holds. Offsets stored outside the bus (the engine keeps its
+    /// own in Postgres) are only meaningful for the log they were read from: a durable
+    /// broker keeps one log for good, while an in-process log is new in every process, so
+    /// offsets stored against an earlier one must not be applied to it.
+    fn log_identity(&self) -> String {
+        "durable".to_owned()
+    }
 }
 
 #[async_trait]

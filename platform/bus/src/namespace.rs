@@ -66,6 +66,10 @@ impl Bus for Namespaced {
     async fn ping(&self) -> anyhow::Result<()> {
         self.inner.ping().await
     }
+
+    fn log_identity(&self) -> String {
+        self.inner.log_identity()
+    }
 }
 
 struct NamespacedSubscription {

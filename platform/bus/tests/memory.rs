@@ -173,3 +173,17 @@ async fn namespaces_share_a_broker_without_seeing_each_other() {
     assert!(platform_bus::connect("memory://?namespace=x").await.is_ok());
     assert!(platform_bus::connect("memory://?colour=red").await.is_err());
 }
+
+#[test]
+fn every_in_process_log_has_an_identity_of_its_own() {
+    let a = MemoryBus::new();
+    let b = MemoryBus::new();
+    assert_ne!(a.log_identity(), b.log_identity());
+    assert_eq!(
+        a.log_identity(),
+        a.clone().log_identity(),
+        "clones share one log"
+    );
+    let wrapped = platform_bus::namespace::Namespaced::new(Arc::new(a.clone()), "ns").unwrap();
+    assert_eq!(wrapped.log_identity(), a.log_identity());
+}

@@ -25,10 +25,21 @@ pub struct MemoryBus {
     shared: Arc<Shared>,
 }
 
-#[derive(Default)]
 struct Shared {
     topics: RwLock<HashMap<String, Arc<Topic>>>,
     next_member: AtomicU64,
+    /// Different for every log: a new process has a new, empty one.
+    identity: String,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self {
+            topics: RwLock::default(),
+            next_member: AtomicU64::default(),
+            identity: format!("memory-{}", uuid::Uuid::new_v4().simple()),
+        }
+    }
 }
 
 pub(crate) struct Topic {
@@ -135,5 +146,9 @@ impl Bus for MemoryBus {
 
     async fn ping(&self) -> anyhow::Result<()> {
         Ok(())
+    }
+
+    fn log_identity(&self) -> String {
+        self.shared.identity.clone()
     }
 }

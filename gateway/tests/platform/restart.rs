@@ -1,0 +1,64 @@
+//! The single-process platform restarted on the same database: its in-process log is new,
+//! Postgres remembers everything else.
+
+use crate::harness::Platform;
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn a_restarted_platform_keeps_taking_bids_and_decides_those_it_had_accepted() {
+    let first = Platform::start().await;
+    let api = first.api.clone();
+    let admin = first.admin().await;
+    let seller = api.signup("seller").await;
+    let alice = api.signup("alice").await;
+    let id = api
+        .list_item(
+            &seller,
+            json!({"title": "Restart", "description": "", "category": "art", "startingPrice": 1_000}),
+        )
+        .await;
+    api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(120))
+        .await;
+    api.wait_auction(&id, Duration::from_secs(5), "open", |a| {
+        a["status"] == "open"
+    })
+    .await;
+    let before = api.bid(&alice, &id, 1_000, None).await;
+    assert_eq!(api.outcome(&alice, &before).await["status"], "accepted");
+    let database_url = first.database_url.clone();
+    first.stop().await;
+
+    // A bid answered 202 whose command died with the old process's in-process log.
+    let bidding = platform_core::db::connect(&database_url, "bidding", 1)
+        .await
+        .unwrap();
+    let lost = uuid::Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, received_at)
+         VALUES ($1, $2, $3, 'bid', 5000, now())",
+    )
+    .bind(lost)
+    .bind(id.parse::<uuid::Uuid>().unwrap())
+    .bind(alice.id.parse::<uuid::Uuid>().unwrap())
+    .execute(&bidding)
+    .await
+    .unwrap();
+
+    let second = Platform::start_on(database_url, |_| {}).await;
+    let api = &second.api;
+    // Tokens survive: the platforms share one JWT secret, as replicas of one deployment do.
+    let decided = api.outcome(&alice, &lost.to_string()).await;
+    assert_eq!(decided["status"], "accepted", "{decided}");
+
+    let bob = api.signup("bob").await;
+    let after = api.bid(&bob, &id, 10_000, None).await;
+    assert_eq!(api.outcome(&bob, &after).await["status"], "accepted");
+    let auction = api
+        .wait_auction(&id, Duration::from_secs(5), "the new bid", |a| {
+            a["bidCount"] == 3
+        })
+        .await;
+    assert_eq!(auction["leadingBidderId"], bob.id.as_str());
+    second.stop().await;
+}
