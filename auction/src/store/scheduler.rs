@@ -1,27 +1,41 @@
 //! What the scheduler claims each tick. `FOR UPDATE SKIP LOCKED` lets several instances
 //! tick at once: each claims different rows, and a row an admin is changing right now is
 //! left for the next tick.
+//!
+//! An Open or Close that has not taken effect [`RESEND_AFTER`] after it was queued is
+//! queued again: the engine ignores a repeated one, and a lost one (an in-process log
+//! dies with its process) would otherwise leave the auction waiting for good.
 
 use chrono::{DateTime, Utc};
 use platform_core::AuctionId;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+/// How long an Open or Close may go without effect before it is queued again.
+pub const RESEND_AFTER: chrono::Duration = chrono::Duration::seconds(10);
+
+fn seconds(d: chrono::Duration) -> f64 {
+    d.num_milliseconds() as f64 / 1000.0
+}
+
 /// Marks scheduled auctions whose start has come as open-requested; returns them.
 pub async fn claim_due_opens(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
     limit: i64,
+    resend_after: chrono::Duration,
 ) -> sqlx::Result<Vec<AuctionId>> {
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "UPDATE auctions a SET open_requested_at = $1, updated_at = $1 \
          FROM (SELECT id FROM auctions \
-               WHERE status = 'scheduled' AND open_requested_at IS NULL AND starts_at <= $1 \
+               WHERE status = 'scheduled' AND starts_at <= $1 \
+                 AND (open_requested_at IS NULL OR open_requested_at < $1 - $3 * interval '1 second') \
                ORDER BY starts_at LIMIT $2 FOR UPDATE SKIP LOCKED) due \
          WHERE a.id = due.id RETURNING a.id",
     )
     .bind(now)
     .bind(limit)
+    .bind(seconds(resend_after))
     .fetch_all(conn)
     .await?;
     Ok(ids.into_iter().map(AuctionId::from).collect())
@@ -38,17 +52,22 @@ pub async fn claim_due_closes(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
     limit: i64,
+    resend_after: chrono::Duration,
 ) -> sqlx::Result<Vec<AuctionId>> {
     let ids: Vec<Uuid> = sqlx::query_scalar(
-        "UPDATE auctions a SET close_requested_for = a.ends_at, updated_at = $1 \
+        "UPDATE auctions a SET close_requested_for = a.ends_at, close_requested_at = $1, \
+             updated_at = $1 \
          FROM (SELECT id FROM auctions \
                WHERE status IN ('scheduled', 'open') AND open_requested_at IS NOT NULL \
-                 AND ends_at < $1 AND close_requested_for IS DISTINCT FROM ends_at \
+                 AND ends_at < $1 \
+                 AND (close_requested_for IS DISTINCT FROM ends_at \
+                      OR close_requested_at < $1 - $3 * interval '1 second') \
                ORDER BY ends_at LIMIT $2 FOR UPDATE SKIP LOCKED) due \
          WHERE a.id = due.id RETURNING a.id",
     )
     .bind(now)
     .bind(limit)
+    .bind(seconds(resend_after))
     .fetch_all(conn)
     .await?;
     Ok(ids.into_iter().map(AuctionId::from).collect())

@@ -22,6 +22,7 @@ pub struct Scheduler {
     pool: PgPool,
     waker: RelayWaker,
     tick: Duration,
+    resend_after: chrono::Duration,
 }
 
 /// What one tick queued.
@@ -33,7 +34,18 @@ pub struct Tick {
 
 impl Scheduler {
     pub fn new(pool: PgPool, waker: RelayWaker, tick: Duration) -> Self {
-        Self { pool, waker, tick }
+        Self {
+            pool,
+            waker,
+            tick,
+            resend_after: scheduler::RESEND_AFTER,
+        }
+    }
+
+    /// How long a queued Open or Close may go without effect before it is queued again.
+    pub fn resend_after(mut self, grace: chrono::Duration) -> Self {
+        self.resend_after = grace;
+        self
     }
 
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
@@ -67,7 +79,7 @@ impl Scheduler {
     pub async fn tick_once(&self) -> anyhow::Result<Tick> {
         let now = store::now();
         let mut tx = self.pool.begin().await?;
-        let opening = scheduler::claim_due_opens(&mut tx, now, BATCH).await?;
+        let opening = scheduler::claim_due_opens(&mut tx, now, BATCH, self.resend_after).await?;
         for &auction_id in &opening {
             outbox::enqueue(
                 &mut tx,
@@ -78,7 +90,7 @@ impl Scheduler {
             )
             .await?;
         }
-        let closing = scheduler::claim_due_closes(&mut tx, now, BATCH).await?;
+        let closing = scheduler::claim_due_closes(&mut tx, now, BATCH, self.resend_after).await?;
         for &auction_id in &closing {
             outbox::enqueue(
                 &mut tx,

@@ -141,3 +141,40 @@ async fn an_opening_auction_can_no_longer_be_rescheduled() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(err["error"]["code"], "invalid_state");
 }
+
+#[tokio::test]
+async fn an_open_or_close_without_effect_is_queued_again_after_the_grace() {
+    use auction::workers::relay::RelayWaker;
+    use auction::workers::scheduler::Scheduler;
+    let app = spawn_app().await;
+    let id = id_of(&app.create(&user(), listing()).await);
+    let starts = Utc::now() - Span::seconds(1);
+    let ends = Utc::now() + Span::minutes(5);
+    let (status, _) = app.schedule(&id, &rfc3339(starts), &rfc3339(ends)).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // No engine answers here, so the auction stays `scheduled` whatever is queued.
+    let patient = Scheduler::new(
+        app.pool.clone(),
+        RelayWaker::default(),
+        Duration::from_secs(1),
+    );
+    let first = patient.tick_once().await.unwrap();
+    let again = patient.tick_once().await.unwrap();
+    assert_eq!(
+        again.opened, 0,
+        "within the grace nothing is queued twice (first: {first:?})"
+    );
+    let impatient = Scheduler::new(
+        app.pool.clone(),
+        RelayWaker::default(),
+        Duration::from_secs(1),
+    )
+    .resend_after(Span::zero());
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(
+        impatient.tick_once().await.unwrap().opened,
+        1,
+        "an Open without effect is queued again"
+    );
+}
