@@ -37,6 +37,13 @@ async fn bad_requests_are_refused_and_change_nothing() {
     .await;
     let ok = api.bid(&bidder, &id, 5_000, None).await;
     api.outcome(&bidder, &ok).await;
+    api.wait_auction(
+        &id,
+        Duration::from_secs(5),
+        "the bid in the read model",
+        |a| a["bidCount"] == 1,
+    )
+    .await;
     let before = (api.auction(&id).await, history(api, &id).await);
 
     let bids = format!("/api/auctions/{id}/bids");

@@ -333,11 +333,14 @@ async fn a_retried_idempotency_key_returns_the_first_bid() {
     }
     assert_eq!(ids.len(), 1, "one bid id for one key: {ids:?}");
     api.outcome(&alice, ids.iter().next().unwrap()).await;
-    let a = api.auction(&id).await;
-    assert_eq!(
-        a["bidCount"], 2,
-        "one bid per key, however often it was sent"
-    );
+    // Two keys, two bids, however often each was sent: the read model settles at 2 and
+    // stays there.
+    api.wait_auction(&id, Duration::from_secs(5), "both bids", |a| {
+        a["bidCount"] == 2
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(api.auction(&id).await["bidCount"], 2);
     platform.stop().await;
 }
 
