@@ -16,7 +16,6 @@ pub mod http;
 pub mod store;
 pub mod workers;
 
-use anyhow::Context;
 use clap::Args;
 use platform_bus::Bus;
 use platform_core::config::Common;
@@ -78,16 +77,7 @@ pub async fn start(
         config.auction_scheduler_tick_ms > 0 && config.auction_outbox_poll_ms > 0,
         "AUCTION_SCHEDULER_TICK_MS and AUCTION_OUTBOX_POLL_MS must be positive"
     );
-    let pool = platform_core::db::connect(
-        &common.database_url,
-        "auction",
-        common.database_max_connections,
-    )
-    .await?;
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .context("running auction migrations")?;
+    let pool = platform_core::db::open(common, "auction", sqlx::migrate!("./migrations")).await?;
     bus.ensure_topic(COMMAND_TOPIC, common.command_partitions)
         .await?;
     bus.ensure_topic(EVENT_TOPIC, common.event_partitions)

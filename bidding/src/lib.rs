@@ -14,7 +14,6 @@ pub mod engine;
 pub mod intake;
 pub mod store;
 
-use anyhow::Context;
 use clap::Args;
 use platform_bus::Bus;
 use platform_core::config::Common;
@@ -97,16 +96,7 @@ pub async fn start(
     shutdown: CancellationToken,
 ) -> anyhow::Result<Started> {
     let rules = config.rules()?;
-    let pool = platform_core::db::connect(
-        &common.database_url,
-        "bidding",
-        common.database_max_connections,
-    )
-    .await?;
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .context("running bidding migrations")?;
+    let pool = platform_core::db::open(common, "bidding", sqlx::migrate!("./migrations")).await?;
     bus.ensure_topic(COMMAND_TOPIC, common.command_partitions)
         .await?;
     bus.ensure_topic(EVENT_TOPIC, common.event_partitions)

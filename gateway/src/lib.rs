@@ -46,16 +46,7 @@ pub async fn build(
     service_docs: Vec<utoipa::openapi::OpenApi>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<Started> {
-    let pool = platform_core::db::connect(
-        &common.database_url,
-        "gateway",
-        common.database_max_connections,
-    )
-    .await?;
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .context("running the gateway migrations")?;
+    let pool = platform_core::db::open(common, "gateway", sqlx::migrate!("./migrations")).await?;
 
     let tokens = Arc::new(TokenKeys::from_config(
         config.jwt_secret.as_deref(),

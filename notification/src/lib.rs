@@ -12,7 +12,6 @@ pub mod http;
 pub mod hub;
 pub mod workers;
 
-use anyhow::Context;
 use clap::Args;
 use platform_bus::Bus;
 use platform_core::config::Common;
@@ -113,16 +112,8 @@ pub async fn start(
     shutdown: CancellationToken,
 ) -> anyhow::Result<Started> {
     config.validate()?;
-    let pool = platform_core::db::connect(
-        &common.database_url,
-        "notification",
-        common.database_max_connections,
-    )
-    .await?;
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .context("running notification migrations")?;
+    let pool =
+        platform_core::db::open(common, "notification", sqlx::migrate!("./migrations")).await?;
     bus.ensure_topic(EVENT_TOPIC, common.event_partitions)
         .await?;
 

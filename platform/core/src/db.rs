@@ -42,6 +42,26 @@ pub async fn connect(
         .with_context(|| format!("opening pool for schema {schema}"))
 }
 
+/// The pool of a service: its schema (created when missing) brought up to date by the
+/// service's migrations (`sqlx::migrate!("./migrations")`).
+pub async fn open(
+    common: &crate::config::Common,
+    schema: &str,
+    migrations: sqlx::migrate::Migrator,
+) -> anyhow::Result<PgPool> {
+    let pool = connect(
+        &common.database_url,
+        schema,
+        common.database_max_connections,
+    )
+    .await?;
+    migrations
+        .run(&pool)
+        .await
+        .with_context(|| format!("running the {schema} migrations"))?;
+    Ok(pool)
+}
+
 /// Creates a new, empty database next to the one `database_url` names and returns its
 /// URL. Tests use it to get a database of their own.
 pub async fn create_fresh_database(database_url: &str, prefix: &str) -> anyhow::Result<String> {
