@@ -22,7 +22,7 @@ if [ -f web/package.json ]; then
 fi
 
 log "building the platform"
-cargo build --release --bin platform
+cargo build --release --locked --bin platform
 export BUS_URL="${BUS_URL:-memory://}"
 export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 export DATA_DIR

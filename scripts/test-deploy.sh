@@ -86,6 +86,19 @@ render() {
   echo "$(grep -c '^kind:' "$out") objects"
 }
 
+# The image must build exactly what the run command builds natively: same command, same
+# profile, same features.
+image_builds_what_run_builds() {
+  local image_cmd
+  image_cmd=$(grep -o 'cargo build [^\\&]*' Dockerfile | head -n 1 | sed 's/[[:space:]]*$//')
+  [ -n "$image_cmd" ] || { echo "no cargo build in the Dockerfile"; return 1; }
+  if ! grep -qxF "$image_cmd" scripts/run.sh; then
+    echo "the Dockerfile runs '$image_cmd', scripts/run.sh does not"
+    return 1
+  fi
+  echo "both run '$image_cmd'"
+}
+
 # The env check must fail on a name the platform does not read.
 env_check_rejects_unknown_names() {
   local bad="$WORK/unknown-env.yaml"
@@ -124,6 +137,7 @@ check "env names" "$PY" k8s/check_env.py --manifests "${rendered[@]}" \
 check "env check catches unknowns" env_check_rejects_unknown_names
 check "compose specification" "$NPM_PREFIX/node_modules/.bin/dclint" --quiet --no-color compose.yaml
 check "Dockerfile lint" "$VENV/bin/hadolint" --no-color Dockerfile
+check "image build = native build" image_builds_what_run_builds
 
 echo "deploy: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
