@@ -104,3 +104,17 @@ start_tansu() {
   echo "tansu did not start; see $DATA_DIR/tansu-$port.log" >&2
   return 1
 }
+
+# Drops the databases earlier test runs created on the server at $1 (each test makes its
+# own, named <crate>_test_<uuid> or similar, and leaves it for inspection).
+drop_test_databases() {
+  local url="$1" psql
+  psql="$(pg_bin_dir)/psql"
+  [ -x "$psql" ] || psql=psql
+  "$psql" "$url" -qtAc "SELECT datname FROM pg_database
+      WHERE datname ~ '^[a-z]+_test_[0-9a-f]{32}$'" 2>/dev/null |
+    while read -r db; do
+      [ -n "$db" ] && "$psql" "$url" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1
+    done
+  return 0
+}

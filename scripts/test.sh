@@ -11,6 +11,7 @@ ensure_build_tools
 TEST_DATABASE_URL="$(ensure_test_postgres)"
 export TEST_DATABASE_URL
 log "PostgreSQL for tests: $TEST_DATABASE_URL"
+drop_test_databases "$TEST_DATABASE_URL"
 
 KAFKA_PORT="${KAFKA_TEST_PORT:-19092}"
 start_tansu "$KAFKA_PORT"
