@@ -26,6 +26,7 @@ cargo build --release --locked --bin platform
 export BUS_URL="${BUS_URL:-memory://}"
 export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 export DATA_DIR
+export SEARCH_DATA_DIR="${SEARCH_DATA_DIR:-$DATA_DIR/search}"
 export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}"
 export ADMIN_PASSWORD="${ADMIN_PASSWORD:-change-me-now}"
 log "admin account: $ADMIN_EMAIL / $ADMIN_PASSWORD"

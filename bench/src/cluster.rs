@@ -112,6 +112,8 @@ fn shared_env(
         ("BID_RATE_BURST", "100000".to_owned()),
         // No soft close: auctions keep their end, bids never extend them.
         ("SOFT_CLOSE_WINDOW_SECS", "0".to_owned()),
+        // A search index of the run's own: each run has a fresh database too.
+        ("SEARCH_URL", "memory://".to_owned()),
     ];
     if ports.len() > 1 {
         env.extend([
