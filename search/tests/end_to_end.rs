@@ -50,16 +50,18 @@ impl Service {
         (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
     }
 
-    /// Polls until `check` holds on the answer to `uri`, for at most 2 s.
+    /// Polls until `check` holds on the answer to `uri`. The bound is generous on purpose:
+    /// how fast changes become searchable is measured by benchmarks, not asserted here,
+    /// where other tests share the machine.
     async fn eventually(&self, uri: &str, check: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(2);
+        let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let (status, body) = self.get(uri).await;
             assert_eq!(status, StatusCode::OK, "{body}");
             if check(&body) {
                 return body;
             }
-            assert!(Instant::now() < deadline, "not within 2 s: {uri} → {body}");
+            assert!(Instant::now() < deadline, "not within 15 s: {uri} → {body}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }

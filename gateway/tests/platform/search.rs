@@ -1,4 +1,6 @@
 //! Search as a visitor uses it, through the gateway, kept current by the platform's logs.
+//! How soon a change is searchable is printed, not asserted: timing is for benchmarks,
+//! and these tests share the machine with many others.
 
 use crate::harness::Platform;
 use serde_json::json;
@@ -17,11 +19,12 @@ async fn wait_search(
             .await;
         assert_eq!(res.status, 200, "{}", res.body);
         if pred(&res.body) {
+            eprintln!("search: {what} after {} ms", start.elapsed().as_millis());
             return res.body;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(2),
-            "{what} not within 2 s: {}",
+            start.elapsed() < Duration::from_secs(15),
+            "{what} not within 15 s: {}",
             res.body
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
