@@ -31,7 +31,7 @@ async fn bad_requests_are_refused_and_change_nothing() {
         .await;
     api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(60))
         .await;
-    api.wait_auction(&id, Duration::from_secs(5), "open", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
         a["status"] == "open"
     })
     .await;
@@ -39,7 +39,7 @@ async fn bad_requests_are_refused_and_change_nothing() {
     api.outcome(&bidder, &ok).await;
     api.wait_auction(
         &id,
-        Duration::from_secs(5),
+        Duration::from_secs(20),
         "the bid in the read model",
         |a| a["bidCount"] == 1,
     )

@@ -20,7 +20,7 @@ async fn five_hundred_simultaneous_bids_leave_one_consistent_leader() {
         .await;
     api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(120))
         .await;
-    api.wait_auction(&id, Duration::from_secs(5), "open", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
         a["status"] == "open"
     })
     .await;
@@ -71,7 +71,7 @@ async fn five_hundred_simultaneous_bids_leave_one_consistent_leader() {
     let auction = api
         .wait_auction(
             &id,
-            Duration::from_secs(10),
+            Duration::from_secs(20),
             "every bid in the read model",
             |a| a["bidCount"] == accepted,
         )

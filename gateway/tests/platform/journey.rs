@@ -40,13 +40,13 @@ pub async fn listing_to_winner(api: &Api, admin: &User) {
             admin,
             &id,
             Duration::from_millis(500),
-            Duration::from_secs(3),
+            Duration::from_secs(6),
         )
         .await;
     assert_eq!(scheduled.status, 200, "{}", scheduled.body);
     assert_eq!(scheduled.body["status"], "scheduled");
 
-    api.wait_auction(&id, Duration::from_secs(5), "the auction to open", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "the auction to open", |a| {
         a["status"] == "open"
     })
     .await;
@@ -65,7 +65,7 @@ pub async fn listing_to_winner(api: &Api, admin: &User) {
     assert_eq!(api.outcome(&bob, &second).await["status"], "accepted");
 
     let live = api
-        .wait_auction(&id, Duration::from_secs(5), "the price to move", |a| {
+        .wait_auction(&id, Duration::from_secs(20), "the price to move", |a| {
             a["currentPrice"] == 12_000
         })
         .await;
@@ -73,7 +73,7 @@ pub async fn listing_to_winner(api: &Api, admin: &User) {
     assert_eq!(live["bidCount"], 2);
 
     let closed = api
-        .wait_auction(&id, Duration::from_secs(10), "the auction to close", |a| {
+        .wait_auction(&id, Duration::from_secs(20), "the auction to close", |a| {
             a["status"] == "closed"
         })
         .await;
@@ -118,7 +118,7 @@ async fn proxy_bids_reserve_and_buy_now_follow_the_rules() {
     );
     api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(60))
         .await;
-    api.wait_auction(&id, Duration::from_secs(5), "open", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
         a["status"] == "open"
     })
     .await;
@@ -130,7 +130,7 @@ async fn proxy_bids_reserve_and_buy_now_follow_the_rules() {
     let b = api.bid(&bob, &id, 20_000, None).await;
     assert_eq!(api.outcome(&bob, &b).await["status"], "accepted");
     let now = api
-        .wait_auction(&id, Duration::from_secs(5), "the proxy answer", |a| {
+        .wait_auction(&id, Duration::from_secs(20), "the proxy answer", |a| {
             a["bidCount"] == 2
         })
         .await;
@@ -161,7 +161,7 @@ async fn proxy_bids_reserve_and_buy_now_follow_the_rules() {
     assert_eq!(bought["status"], "accepted");
     assert_eq!(bought["amount"], 90_000);
     let closed = api
-        .wait_auction(&id, Duration::from_secs(5), "buy-now to close", |a| {
+        .wait_auction(&id, Duration::from_secs(20), "buy-now to close", |a| {
             a["status"] == "closed"
         })
         .await;
@@ -180,16 +180,16 @@ async fn an_auction_below_its_reserve_closes_without_a_winner() {
     let mut body = listing("Rare stamp");
     body["reservePrice"] = json!(100_000);
     let id = api.list_item(&seller, body).await;
-    api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(2))
+    api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(4))
         .await;
-    api.wait_auction(&id, Duration::from_secs(5), "open", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
         a["status"] == "open"
     })
     .await;
     let bid = api.bid(&alice, &id, 20_000, None).await;
     assert_eq!(api.outcome(&alice, &bid).await["status"], "accepted");
     let closed = api
-        .wait_auction(&id, Duration::from_secs(10), "close", |a| {
+        .wait_auction(&id, Duration::from_secs(20), "close", |a| {
             a["status"] == "closed"
         })
         .await;
@@ -215,7 +215,7 @@ async fn a_late_bid_extends_the_end_and_the_auction_closes_after_it() {
     api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(3))
         .await;
     let open = api
-        .wait_auction(&id, Duration::from_secs(5), "open", |a| {
+        .wait_auction(&id, Duration::from_secs(20), "open", |a| {
             a["status"] == "open"
         })
         .await;
@@ -230,7 +230,7 @@ async fn a_late_bid_extends_the_end_and_the_auction_closes_after_it() {
     assert_eq!(decided["status"], "accepted", "{decided}");
 
     let extended = api
-        .wait_auction(&id, Duration::from_secs(5), "the end to move", |a| {
+        .wait_auction(&id, Duration::from_secs(20), "the end to move", |a| {
             a["endsAt"]
                 .as_str()
                 .unwrap()
@@ -246,7 +246,7 @@ async fn a_late_bid_extends_the_end_and_the_auction_closes_after_it() {
     let closed = api
         .wait_auction(
             &id,
-            Duration::from_secs(10),
+            Duration::from_secs(20),
             "close after the extension",
             |a| a["status"] == "closed",
         )
@@ -265,7 +265,7 @@ async fn a_retried_idempotency_key_returns_the_first_bid() {
     let id = api.list_item(&seller, listing("Idempotent")).await;
     api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(60))
         .await;
-    api.wait_auction(&id, Duration::from_secs(5), "open", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
         a["status"] == "open"
     })
     .await;
@@ -335,7 +335,7 @@ async fn a_retried_idempotency_key_returns_the_first_bid() {
     api.outcome(&alice, ids.iter().next().unwrap()).await;
     // Two keys, two bids, however often each was sent: the read model settles at 2 and
     // stays there.
-    api.wait_auction(&id, Duration::from_secs(5), "both bids", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "both bids", |a| {
         a["bidCount"] == 2
     })
     .await;

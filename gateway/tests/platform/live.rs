@@ -64,9 +64,9 @@ impl Stream {
                     data: serde_json::from_str(&data).unwrap(),
                 };
             }
-            let chunk = tokio::time::timeout(Duration::from_secs(10), self.body.next())
+            let chunk = tokio::time::timeout(Duration::from_secs(20), self.body.next())
                 .await
-                .expect("an event within 10 s")
+                .expect("an event within 20 s")
                 .expect("the stream stays open")
                 .unwrap();
             self.buffer.push_str(&String::from_utf8_lossy(&chunk));
@@ -94,7 +94,7 @@ async fn open_auction(platform: &Platform, seller: &User) -> String {
         .await;
     api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(120))
         .await;
-    api.wait_auction(&id, Duration::from_secs(5), "open", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
         a["status"] == "open"
     })
     .await;
@@ -133,7 +133,7 @@ async fn watchers_see_every_price_and_resume_without_gaps() {
     // Two bids while away; the resumed stream brings both, in order, nothing else first.
     api.bid(&bob, &id, 2_000, None).await;
     api.bid(&alice, &id, 3_000, None).await;
-    api.wait_auction(&id, Duration::from_secs(5), "both bids", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "both bids", |a| {
         a["currentPrice"] == 3_000
     })
     .await;

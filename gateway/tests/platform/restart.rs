@@ -20,7 +20,7 @@ async fn a_restarted_platform_keeps_taking_bids_and_decides_those_it_had_accepte
         .await;
     api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(120))
         .await;
-    api.wait_auction(&id, Duration::from_secs(5), "open", |a| {
+    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
         a["status"] == "open"
     })
     .await;
@@ -55,7 +55,7 @@ async fn a_restarted_platform_keeps_taking_bids_and_decides_those_it_had_accepte
     let after = api.bid(&bob, &id, 10_000, None).await;
     assert_eq!(api.outcome(&bob, &after).await["status"], "accepted");
     let auction = api
-        .wait_auction(&id, Duration::from_secs(5), "the new bid", |a| {
+        .wait_auction(&id, Duration::from_secs(20), "the new bid", |a| {
             a["bidCount"] == 3
         })
         .await;

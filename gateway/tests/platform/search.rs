@@ -52,7 +52,7 @@ async fn scheduled_auctions_are_found_and_follow_price_and_close() {
         )
         .await;
     for id in [&shoe, &lamp] {
-        api.schedule(&admin, id, Duration::ZERO, Duration::from_secs(3))
+        api.schedule(&admin, id, Duration::ZERO, Duration::from_secs(6))
             .await;
     }
     wait_search(
@@ -77,7 +77,7 @@ async fn scheduled_auctions_are_found_and_follow_price_and_close() {
     })
     .await;
 
-    api.wait_auction(&shoe, Duration::from_secs(5), "open", |a| {
+    api.wait_auction(&shoe, Duration::from_secs(20), "open", |a| {
         a["status"] == "open"
     })
     .await;
@@ -102,7 +102,7 @@ async fn scheduled_auctions_are_found_and_follow_price_and_close() {
     })
     .await;
 
-    api.wait_auction(&shoe, Duration::from_secs(10), "close", |a| {
+    api.wait_auction(&shoe, Duration::from_secs(20), "close", |a| {
         a["status"] == "closed"
     })
     .await;
