@@ -116,6 +116,19 @@ fn bid(auction_id: AuctionId, bidder: UserId, amount: i64) -> Command {
     }
 }
 
+/// Runs an engine until `accepted` bids are accepted in all, then stops it cleanly.
+async fn engine_until_accepted(setup: &Setup, bus: &Arc<dyn Bus>, accepted: i64) {
+    let (stop, run) = engine(setup, bus);
+    wait_count(
+        &setup.pool,
+        "SELECT count(*) FROM bids WHERE status = 'accepted'",
+        accepted,
+    )
+    .await;
+    stop.cancel();
+    run.await.unwrap().unwrap();
+}
+
 /// Waits until `sql` (a count) returns `expected`.
 async fn wait_count(pool: &PgPool, sql: &str, expected: i64) {
     let start = Instant::now();
@@ -152,15 +165,7 @@ async fn a_command_seen_twice_is_applied_once() {
     send(bus.as_ref(), &twice).await;
     send(bus.as_ref(), &twice).await;
     send(bus.as_ref(), &bid(id, UserId::new(), 2_000)).await;
-    let (stop, run) = engine(&setup, &bus);
-    wait_count(
-        &setup.pool,
-        "SELECT count(*) FROM bids WHERE status = 'accepted'",
-        2,
-    )
-    .await;
-    stop.cancel();
-    run.await.unwrap().unwrap();
+    engine_until_accepted(&setup, &bus, 2).await;
     assert_eq!(bid_count(&setup.pool, id).await, 2);
 }
 
@@ -190,15 +195,7 @@ async fn a_malformed_command_is_skipped_and_its_partition_moves_on() {
     .await
     .unwrap();
     send(bus.as_ref(), &bid(id, UserId::new(), 1_000)).await;
-    let (stop, run) = engine(&setup, &bus);
-    wait_count(
-        &setup.pool,
-        "SELECT count(*) FROM bids WHERE status = 'accepted'",
-        1,
-    )
-    .await;
-    stop.cancel();
-    run.await.unwrap().unwrap();
+    engine_until_accepted(&setup, &bus, 1).await;
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM bids")
         .fetch_one(&setup.pool)
         .await
@@ -261,27 +258,11 @@ async fn a_restarted_engine_applies_only_what_is_new() {
     for amount in [1_000, 2_000] {
         send(bus.as_ref(), &bid(id, UserId::new(), amount)).await;
     }
-    let (stop, run) = engine(&setup, &bus);
-    wait_count(
-        &setup.pool,
-        "SELECT count(*) FROM bids WHERE status = 'accepted'",
-        2,
-    )
-    .await;
-    stop.cancel();
-    run.await.unwrap().unwrap();
+    engine_until_accepted(&setup, &bus, 2).await;
 
     // A new engine on the same log resumes where Postgres says: nothing twice.
     send(bus.as_ref(), &bid(id, UserId::new(), 3_000)).await;
-    let (stop, run) = engine(&setup, &bus);
-    wait_count(
-        &setup.pool,
-        "SELECT count(*) FROM bids WHERE status = 'accepted'",
-        3,
-    )
-    .await;
-    stop.cancel();
-    run.await.unwrap().unwrap();
+    engine_until_accepted(&setup, &bus, 3).await;
     assert_eq!(bid_count(&setup.pool, id).await, 3);
 }
 
@@ -293,30 +274,14 @@ async fn a_new_in_process_log_is_read_from_its_start_after_a_restart() {
     for amount in [1_000, 2_000, 3_000] {
         send(before.as_ref(), &bid(id, UserId::new(), amount)).await;
     }
-    let (stop, run) = engine(&setup, &before);
-    wait_count(
-        &setup.pool,
-        "SELECT count(*) FROM bids WHERE status = 'accepted'",
-        3,
-    )
-    .await;
-    stop.cancel();
-    run.await.unwrap().unwrap();
+    engine_until_accepted(&setup, &before, 3).await;
 
     // The process restarts: its in-process log is new and empty, while Postgres still
     // holds the offsets of the old one. The first command of the new log sits at offset
     // 0, far below them, and must be applied, not skipped.
     let after = bus().await;
     send(after.as_ref(), &bid(id, UserId::new(), 4_000)).await;
-    let (stop, run) = engine(&setup, &after);
-    wait_count(
-        &setup.pool,
-        "SELECT count(*) FROM bids WHERE status = 'accepted'",
-        4,
-    )
-    .await;
-    stop.cancel();
-    run.await.unwrap().unwrap();
+    engine_until_accepted(&setup, &after, 4).await;
     assert_eq!(bid_count(&setup.pool, id).await, 4);
 }
 
