@@ -1,24 +1,27 @@
-//! One batch: decide every command, store everything in one transaction, relay.
+//! One batch: decide every command and store everything in one transaction. The stored
+//! events go to the relay afterwards ([`super::relay`]).
 
-use super::{relay, Owned};
+use super::relay::Delivery;
+use super::Owned;
 use crate::domain::{self, AuctionState, BidOutcome, Rules};
 use crate::store::engine::{self as store, BatchWrite, OffsetAdvance, OutcomeRow, Persisted};
-use platform_bus::{Bus, Record};
+use platform_bus::Record;
 use platform_core::log::Command;
 use platform_core::{AuctionId, BidId, COMMAND_TOPIC};
 use sqlx::PgPool;
 use std::collections::{BTreeMap, HashSet};
 
-/// Applies `records` (in log order per partition) and returns the offsets to commit.
+/// Applies `records` (in log order per partition) and stores the outcome; returns what is
+/// left to deliver (`None` when the batch held nothing of the owned partitions).
 /// On error nothing of the batch is stored and `owned` may hold states ahead of Postgres:
 /// the caller must rewind.
 pub(crate) async fn apply_batch(
     pool: &PgPool,
-    bus: &dyn Bus,
+    log_identity: &str,
     rules: &Rules,
     owned: &mut Owned,
     records: &[Record],
-) -> anyhow::Result<Vec<(i32, i64)>> {
+) -> anyhow::Result<Option<Delivery>> {
     let started = std::time::Instant::now();
     let commands = decode(owned, records);
     load_missing_states(pool, owned, &commands).await?;
@@ -55,11 +58,11 @@ pub(crate) async fn apply_batch(
         for event in decision.events {
             write
                 .events
-                .push((*partition, auction_id, serde_json::to_value(&event)?));
+                .push((*partition, auction_id, serde_json::to_vec(&event)?));
         }
     }
     if next.is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     for auction_id in &dirty {
         let (_, state) = &owned.auctions[auction_id];
@@ -76,7 +79,7 @@ pub(crate) async fn apply_batch(
         })
         .collect();
 
-    let ids = match store::persist(pool, COMMAND_TOPIC, &bus.log_identity(), &write).await? {
+    let ids = match store::persist(pool, COMMAND_TOPIC, log_identity, &write).await? {
         Persisted::Committed(ids) => ids,
         Persisted::Fenced(p) => anyhow::bail!("partition {p} was advanced by another engine"),
     };
@@ -88,17 +91,17 @@ pub(crate) async fn apply_batch(
         .auctions
         .retain(|_, (_, s)| !s.public().status.is_final());
 
-    let events: Vec<(AuctionId, Vec<u8>)> = write
-        .events
-        .iter()
-        .map(|(_, auction, json)| Ok((*auction, serde_json::to_vec(json)?)))
-        .collect::<anyhow::Result<_>>()?;
-    relay::publish_in_order(bus, &events).await?;
-    store::delete_outbox(pool, &ids).await?;
-
     metrics::counter!("engine_commands_total").increment(commands.len() as u64);
     metrics::histogram!("engine_batch_seconds").record(started.elapsed().as_secs_f64());
-    Ok(next.into_iter().collect())
+    Ok(Some(Delivery {
+        events: write
+            .events
+            .into_iter()
+            .map(|(_, auction, payload)| (auction, payload))
+            .collect(),
+        outbox_ids: ids,
+        offsets: next.into_iter().collect(),
+    }))
 }
 
 /// Commands of owned partitions not yet applied, in log order. A record that is not a

@@ -3,8 +3,9 @@
 //! It consumes the command topic in consumer group [`GROUP`]. Per batch it applies each
 //! command to its auction in log order ([`crate::domain::apply`]), then stores outcomes,
 //! auction states, the partitions' next offsets and the outgoing events in one
-//! transaction ([`crate::store::engine::persist`]). Only then are the events relayed to the
-//! event topic and the offsets committed to the bus.
+//! transaction ([`crate::store::engine::persist`]). Only then are the events handed to the
+//! [`relay::Relay`], which publishes them to the event topic while the engine decides the
+//! next batch; the command offsets are committed to the bus once their events are out.
 //!
 //! Recovery: Postgres, not the bus, says where each partition resumes. On assignment the
 //! engine seeks to the stored offset and first relays any events of that partition still
@@ -26,6 +27,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use apply::apply_batch;
+use relay::Relay;
 
 /// Consumer group of all engine instances.
 pub const GROUP: &str = "bidding-engine";
@@ -63,24 +65,33 @@ impl Engine {
         }
     }
 
-    /// Runs until `shutdown` fires; the batch in hand is finished and committed first.
+    /// Runs until `shutdown` fires; the batch in hand is finished, its events relayed and
+    /// its offsets committed first.
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let mut sub = self
             .bus
             .subscribe(COMMAND_TOPIC, GROUP, StartFrom::Earliest)
             .await?;
+        let log_identity = self.bus.log_identity();
+        let mut relay = Relay::start(self.pool.clone(), self.bus.clone(), shutdown.clone());
         let mut owned = Owned::default();
         tracing::info!("bid engine started");
         while !shutdown.is_cancelled() {
+            commit_delivered(sub.as_mut(), &mut relay).await;
             let batch = tokio::select! {
                 _ = shutdown.cancelled() => break,
                 batch = sub.poll(self.batch_max, Duration::from_millis(200)) => batch?,
             };
-            for p in &batch.revoked {
-                owned.forget_partition(*p);
+            if !batch.revoked.is_empty() {
+                // The next owner relays what is left in the outbox first; what is queued
+                // here goes out before it looks, as far as this instance can help it.
+                relay.drain().await;
+                for p in &batch.revoked {
+                    owned.forget_partition(*p);
+                }
             }
             if !batch.assigned.is_empty() {
-                self.take_over(sub.as_mut(), &batch.assigned, &mut owned)
+                self.take_over(sub.as_mut(), &relay, &batch.assigned, &mut owned)
                     .await?;
             }
             if batch.records.is_empty() {
@@ -94,28 +105,27 @@ impl Engine {
             };
             match apply_batch(
                 &self.pool,
-                self.bus.as_ref(),
+                &log_identity,
                 &self.rules,
                 &mut owned,
                 &batch.records,
             )
             .await
             {
-                Ok(commits) => {
-                    if let Err(e) = sub.commit(&commits).await {
-                        // Postgres holds the truth; a failed bus commit only costs re-reading.
-                        tracing::warn!(error = %format!("{e:#}"), "committing offsets to the bus failed");
-                    }
-                }
+                Ok(Some(delivery)) => relay.send(delivery).await?,
+                Ok(None) => {}
                 Err(e) => {
                     tracing::error!(error = %format!("{e:#}"), "batch not stored, rewinding");
                     metrics::counter!("engine_batch_failures_total").increment(1);
                     tokio::time::sleep(Duration::from_millis(500)).await;
-                    self.rewind(sub.as_mut(), &partitions, &mut owned).await?;
+                    self.rewind(sub.as_mut(), &relay, &partitions, &mut owned)
+                        .await?;
                 }
             }
         }
         tracing::info!("bid engine stopping");
+        relay.drain().await;
+        commit_delivered(sub.as_mut(), &mut relay).await;
         sub.close().await
     }
 
@@ -123,9 +133,13 @@ impl Engine {
     async fn take_over(
         &self,
         sub: &mut dyn Subscription,
+        relay: &Relay,
         partitions: &[i32],
         owned: &mut Owned,
     ) -> anyhow::Result<()> {
+        // Leftovers are read from the outbox: whatever this instance still has queued must
+        // be out first, or it could follow newer events of the same auctions.
+        relay.drain().await;
         let stored = store::load_offsets(
             &self.pool,
             COMMAND_TOPIC,
@@ -148,6 +162,7 @@ impl Engine {
     async fn rewind(
         &self,
         sub: &mut dyn Subscription,
+        relay: &Relay,
         partitions: &[i32],
         owned: &mut Owned,
     ) -> anyhow::Result<()> {
@@ -159,6 +174,23 @@ impl Engine {
         for &p in &still_owned {
             owned.forget_partition(p);
         }
-        self.take_over(sub, &still_owned, owned).await
+        self.take_over(sub, relay, &still_owned, owned).await
+    }
+}
+
+/// Commits to the bus the offsets whose events are out. Postgres holds the truth; a failed
+/// bus commit only costs re-reading records the engine then skips.
+async fn commit_delivered(sub: &mut dyn Subscription, relay: &mut Relay) {
+    let owned = sub.assignment();
+    let offsets: Vec<(i32, i64)> = relay
+        .delivered_offsets()
+        .into_iter()
+        .filter(|(p, _)| owned.contains(p))
+        .collect();
+    if offsets.is_empty() {
+        return;
+    }
+    if let Err(e) = sub.commit(&offsets).await {
+        tracing::warn!(error = %format!("{e:#}"), "committing offsets to the bus failed");
     }
 }

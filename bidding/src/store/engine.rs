@@ -37,7 +37,7 @@ pub struct BatchWrite {
     pub states: Vec<(AuctionId, Option<UserId>, serde_json::Value)>,
     pub offsets: Vec<OffsetAdvance>,
     /// `(command partition, auction, event JSON)` in emission order.
-    pub events: Vec<(i32, AuctionId, serde_json::Value)>,
+    pub events: Vec<(i32, AuctionId, Vec<u8>)>,
 }
 
 pub enum Persisted {
@@ -142,7 +142,7 @@ pub async fn persist(
     }
 
     let mut ids = Vec::new();
-    let grouped = events_by_partition(&batch.events)?;
+    let grouped = events_by_partition(&batch.events);
     if !grouped.is_empty() {
         ids = sqlx::query_scalar::<_, i64>(
             "INSERT INTO outbox_batches (partition, events)
@@ -158,21 +158,23 @@ pub async fn persist(
     Ok(Persisted::Committed(ids))
 }
 
-/// The batch's events as one JSON array per partition, each in emission order.
-fn events_by_partition(
-    events: &[(i32, AuctionId, serde_json::Value)],
-) -> sqlx::Result<Vec<(i32, Vec<u8>)>> {
-    let mut by_partition: std::collections::BTreeMap<i32, Vec<&serde_json::Value>> =
+/// The batch's events as one JSON array per partition, each in emission order. Each
+/// event is already JSON, so the array is written around the bytes as they are.
+fn events_by_partition(events: &[(i32, AuctionId, Vec<u8>)]) -> Vec<(i32, Vec<u8>)> {
+    let mut by_partition: std::collections::BTreeMap<i32, Vec<u8>> =
         std::collections::BTreeMap::new();
     for (p, _, event) in events {
-        by_partition.entry(*p).or_default().push(event);
+        let array = by_partition.entry(*p).or_insert_with(|| vec![b'[']);
+        if array.len() > 1 {
+            array.push(b',');
+        }
+        array.extend_from_slice(event);
     }
     by_partition
         .into_iter()
-        .map(|(p, list)| {
-            serde_json::to_vec(&list)
-                .map(|bytes| (p, bytes))
-                .map_err(|e| sqlx::Error::Encode(Box::new(e)))
+        .map(|(p, mut array)| {
+            array.push(b']');
+            (p, array)
         })
         .collect()
 }
@@ -249,4 +251,31 @@ pub async fn delete_outbox(pool: &PgPool, ids: &[i64]) -> sqlx::Result<()> {
         .execute(pool)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_become_one_json_array_per_partition_in_emission_order() {
+        let a = AuctionId::new();
+        let events = vec![
+            (3, a, br#"{"n":1}"#.to_vec()),
+            (1, a, br#"{"n":2}"#.to_vec()),
+            (3, a, br#"{"n":3}"#.to_vec()),
+        ];
+        let grouped = events_by_partition(&events);
+        let parsed: Vec<(i32, serde_json::Value)> = grouped
+            .iter()
+            .map(|(p, bytes)| (*p, serde_json::from_slice(bytes).unwrap()))
+            .collect();
+        assert_eq!(
+            parsed,
+            vec![
+                (1, serde_json::json!([{"n": 2}])),
+                (3, serde_json::json!([{"n": 1}, {"n": 3}])),
+            ]
+        );
+    }
 }
