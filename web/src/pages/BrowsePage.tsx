@@ -1,0 +1,182 @@
+// Browse and search: the query lives in the URL (?q=&category=&status=&sort=&page=), so
+// results can be linked and the back button works. Prices and ends are refreshed every few
+// seconds; the time left ticks locally.
+
+import { useEffect, useState, type FormEvent } from "react";
+import { describeError } from "../api/client";
+import { search } from "../api/endpoints";
+import { CATEGORIES, type SearchResult, type SearchSort } from "../api/types";
+import { AuctionCard } from "../components/AuctionCard";
+import { categoryName } from "../components/Badges";
+import { navigate, useLocation } from "../router";
+
+const PAGE_SIZE = 12;
+const REFRESH_MS = 4000;
+const STATUSES = [
+  ["", "Any status"],
+  ["open", "Open now"],
+  ["scheduled", "Coming soon"],
+  ["closed", "Ended"],
+] as const;
+const SORTS: [SearchSort | "", string][] = [
+  ["", "Best match"],
+  ["ending_soon", "Ending soonest"],
+  ["newest", "Newly listed"],
+  ["price_asc", "Price: low to high"],
+  ["price_desc", "Price: high to low"],
+];
+
+export function BrowsePage() {
+  const { search: params } = useLocation();
+  const q = params.get("q") ?? "";
+  const category = params.get("category") ?? "";
+  const status = params.get("status") ?? "";
+  const sort = (params.get("sort") ?? "") as SearchSort | "";
+  const page = Math.max(1, Number(params.get("page")) || 1);
+
+  const [text, setText] = useState(q);
+  const [result, setResult] = useState<SearchResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => setText(q), [q]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer: number | undefined;
+    setLoading(true);
+    const load = () => {
+      search({ q, category, status, sort: sort || undefined, page, size: PAGE_SIZE }, controller.signal)
+        .then((r) => {
+          if (controller.signal.aborted) return;
+          setResult(r);
+          setError(null);
+        })
+        .catch((e: unknown) => {
+          if (!controller.signal.aborted) setError(describeError(e));
+        })
+        .finally(() => {
+          if (controller.signal.aborted) return;
+          setLoading(false);
+          timer = window.setTimeout(load, REFRESH_MS);
+        });
+    };
+    load();
+    return () => {
+      controller.abort();
+      window.clearTimeout(timer);
+    };
+  }, [q, category, status, sort, page]);
+
+  const update = (changes: Record<string, string | number>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === "" || (k === "page" && v === 1)) next.delete(k);
+      else next.set(k, String(v));
+    }
+    if (!("page" in changes)) next.delete("page");
+    const query = next.toString();
+    navigate(query ? `/?${query}` : "/");
+  };
+
+  const onSearch = (e: FormEvent) => {
+    e.preventDefault();
+    update({ q: text.trim() });
+  };
+
+  const total = result?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const facet = result?.facets.category ?? {};
+
+  return (
+    <div className="browse">
+      <section className="hero-search">
+        <h1>Find something worth bidding on</h1>
+        <p className="muted">Live prices, soft-close endings, and proxy bidding that works while you are away.</p>
+        <form role="search" onSubmit={onSearch} className="search-form">
+          <label htmlFor="search-q" className="visually-hidden">
+            Search auctions
+          </label>
+          <input
+            id="search-q"
+            type="search"
+            placeholder="Search titles and descriptions, in Korean or English"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <button type="submit" className="button primary">
+            Search
+          </button>
+        </form>
+      </section>
+
+      <div className="filters" aria-label="Filters">
+        <div className="field inline">
+          <label htmlFor="filter-category">Category</label>
+          <select id="filter-category" value={category} onChange={(e) => update({ category: e.target.value })}>
+            <option value="">All categories</option>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {categoryName(c)}
+                {facet[c] !== undefined ? ` (${facet[c]})` : ""}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field inline">
+          <label htmlFor="filter-status">Status</label>
+          <select id="filter-status" value={status} onChange={(e) => update({ status: e.target.value })}>
+            {STATUSES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field inline">
+          <label htmlFor="filter-sort">Sort</label>
+          <select id="filter-sort" value={sort} onChange={(e) => update({ sort: e.target.value })}>
+            {SORTS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <p className="result-count muted" aria-live="polite">
+          {loading && !result ? "Searching…" : `${total} ${total === 1 ? "auction" : "auctions"}`}
+        </p>
+      </div>
+
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {result && result.hits.length === 0 && (
+        <div className="card empty-state">
+          <h2>No auctions found</h2>
+          <p className="muted">Try other words, or clear the filters.</p>
+        </div>
+      )}
+      <div className="grid">
+        {result?.hits.map((a) => (
+          <AuctionCard key={a.id} auction={a} />
+        ))}
+      </div>
+      {pages > 1 && (
+        <nav className="pager" aria-label="Pages">
+          <button className="button" disabled={page <= 1} onClick={() => update({ page: page - 1 })}>
+            Previous
+          </button>
+          <span>
+            Page {page} of {pages}
+          </span>
+          <button className="button" disabled={page >= pages} onClick={() => update({ page: page + 1 })}>
+            Next
+          </button>
+        </nav>
+      )}
+    </div>
+  );
+}
