@@ -8,6 +8,8 @@ mod support;
 mod admin;
 #[path = "api/browse.rs"]
 mod browse;
+#[path = "api/ending.rs"]
+mod ending;
 #[path = "api/listings.rs"]
 mod listings;
 #[path = "api/read_model.rs"]

@@ -3,7 +3,7 @@
 //!
 //! * [`domain`] — the bid rules, as pure functions over plain data.
 //! * [`intake`] — `POST /api/auctions/{id}/bids`, `…/buy-now`, `GET /api/bids/{id}`,
-//!   `GET /api/auctions/{id}/bids`.
+//!   `GET /api/auctions/{id}/bids`, `GET /api/me/bids`, `GET /api/auctions/{id}/analysis`.
 //! * [`engine`] — the consumer that owns command-topic partitions, decides, and persists
 //!   outcomes, auction state, offsets and outgoing events in one transaction, then relays
 //!   the events to the event topic.
@@ -102,7 +102,7 @@ pub async fn start(
     bus.ensure_topic(EVENT_TOPIC, common.event_partitions)
         .await?;
 
-    let state = intake::IntakeState::new(pool.clone(), bus.clone());
+    let state = intake::IntakeState::new(pool.clone(), bus.clone(), rules.clone());
     intake::republish_pending(&state).await?;
     let mut started = Started::new(intake::router(state));
     started

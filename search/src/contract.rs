@@ -59,6 +59,7 @@ pub fn state(
             reserve_met: false,
             winner_id: None,
             final_price: (status == AuctionStatus::Closed).then_some(price),
+            minimum_bid: (!status.is_final()).then_some(price + 100),
         },
     }
 }
@@ -242,6 +243,7 @@ pub async fn older_state_never_overwrites_newer(index: &dyn SearchIndex) {
     put(index, &[state(id, 3, AuctionStatus::Open, 4000, 10)]).await;
     let hit = &index.search(&text("rolex")).await.unwrap().hits[0];
     assert_eq!((hit.seq, hit.current_price), (5, 9000));
+    assert_eq!(hit.minimum_bid, Some(9100), "the newest state's minimum");
     // The store itself refuses a document that is not newer.
     let mut stale = index.fetch(&[id]).await.unwrap().remove(&id).unwrap();
     stale.seq = 4;
@@ -265,7 +267,13 @@ pub async fn words_then_state_merge(index: &dyn SearchIndex) {
         status: Some(AuctionStatus::Pending),
         ..text("leica")
     };
-    assert_eq!(ids(index, pending).await, [id]);
+    assert_eq!(ids(index, pending.clone()).await, [id]);
+    let listed = &index.search(&pending).await.unwrap().hits[0];
+    assert_eq!(
+        listed.minimum_bid,
+        Some(500_000),
+        "before any event the starting price is the minimum"
+    );
     put(
         index,
         &[state(id, 2, AuctionStatus::Scheduled, 500_000, 60)],

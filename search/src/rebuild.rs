@@ -21,7 +21,7 @@ const BATCH: usize = 1000;
 
 const SELECT: &str = "SELECT id, seller_id, title, description, category, currency, starting_price,
     reserve_price, buy_now_price, status, starts_at, ends_at, current_price, bid_count,
-    leading_bidder_id, reserve_met, winner_id, final_price, seq, created_at
+    leading_bidder_id, reserve_met, winner_id, final_price, minimum_bid, seq, created_at
     FROM auction.auctions ORDER BY id";
 
 fn doc_of(row: &sqlx::postgres::PgRow) -> anyhow::Result<AuctionDoc> {
@@ -58,6 +58,7 @@ fn doc_of(row: &sqlx::postgres::PgRow) -> anyhow::Result<AuctionDoc> {
             reserve_met: row.try_get("reserve_met")?,
             winner_id: uid("winner_id")?,
             final_price: row.try_get("final_price")?,
+            minimum_bid: row.try_get("minimum_bid")?,
         }),
     })
 }

@@ -113,6 +113,7 @@ impl Seller {
             reserve_met: false,
             winner_id: None,
             final_price: None,
+            minimum_bid: None,
         };
         let mut seller = Self {
             bus,

@@ -25,6 +25,8 @@ pub struct Auction {
     pub reserve_met: bool,
     pub winner_id: Option<UserId>,
     pub final_price: Option<Amount>,
+    /// The lowest amount a new bid must have, as the engine last reported it.
+    pub minimum_bid: Option<Amount>,
     pub seq: i64,
     pub created_at: DateTime<Utc>,
     /// The scheduler has queued the Open command: the window can no longer move.

@@ -6,6 +6,7 @@ use crate::domain::{Category, Cursor, ListingDraft};
 use crate::store::{self, auctions::ListFilter, outbox};
 use axum::extract::State;
 use axum::http::StatusCode;
+use platform_core::cursor::{next_page, page_limit};
 use platform_core::identity::MaybeIdentity;
 use platform_core::log::{AuctionStatus, Command};
 use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, AuctionId, Identity};
@@ -62,16 +63,7 @@ pub async fn list(
     MaybeIdentity(viewer): MaybeIdentity,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<ApiJson<AuctionPage>, ApiError> {
-    let limit = match query.limit {
-        None => DEFAULT_PAGE,
-        Some(l) if (1..=MAX_PAGE).contains(&l) => l,
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_PAGE}"),
-            ))
-        }
-    };
+    let limit = page_limit(query.limit, DEFAULT_PAGE, MAX_PAGE)?;
     let status = match query.status.as_deref() {
         None => None,
         Some(s) => Some(AuctionStatus::parse(s).ok_or_else(|| {
@@ -85,22 +77,18 @@ pub async fn list(
         status,
         category: query.category.as_deref().map(Category::parse).transpose()?,
         seller_id: query.seller_id.map(Into::into),
-        after: query.cursor.as_deref().map(Cursor::decode).transpose()?,
+        after: query
+            .cursor
+            .as_deref()
+            .map(Cursor::from_param)
+            .transpose()?,
     };
     // One more than asked tells whether another page follows.
     let mut auctions = store::auctions::list(&state.pool, &filter, limit + 1).await?;
-    let next_cursor = if auctions.len() as i64 > limit {
-        auctions.truncate(limit as usize);
-        auctions.last().map(|a| {
-            Cursor {
-                created_at: a.created_at,
-                id: a.id.0,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let next_cursor = next_page(&mut auctions, limit, |a| Cursor {
+        at: a.created_at,
+        id: a.id.0,
+    });
     let viewer = viewer.map(|v| v.user_id);
     Ok(ApiJson(AuctionPage {
         items: AuctionView::all(&auctions, viewer),

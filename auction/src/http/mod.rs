@@ -101,6 +101,7 @@ mod tests {
             "reserveMet",
             "leadingBidderId",
             "seq",
+            "minimumBid",
         ] {
             assert!(auction.get(field).is_some(), "{field} missing");
         }

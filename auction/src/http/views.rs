@@ -39,6 +39,10 @@ pub struct AuctionView {
     pub seq: i64,
     pub winner_id: Option<Uuid>,
     pub final_price: Option<Amount>,
+    /// The lowest `amount` a new bid must have now: the starting price until the first
+    /// accepted bid, then one increment above the current price. `null` once the auction
+    /// takes no more bids (closed, cancelled), or while not known yet.
+    pub minimum_bid: Option<Amount>,
 }
 
 impl AuctionView {
@@ -65,6 +69,8 @@ impl AuctionView {
             seq: auction.seq,
             winner_id: auction.winner_id.map(|u| u.0),
             final_price: auction.final_price,
+            // An admin's cancel shows before the engine's echo: no minimum from then on.
+            minimum_bid: auction.minimum_bid.filter(|_| !auction.status.is_final()),
         }
     }
 

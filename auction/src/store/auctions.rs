@@ -11,7 +11,7 @@ use uuid::Uuid;
 pub(crate) const COLUMNS: &str = "a.id, a.seller_id, a.title, a.description, a.category, \
     a.currency, a.starting_price, a.reserve_price, a.buy_now_price, a.status, a.starts_at, \
     a.ends_at, a.current_price, a.bid_count, a.leading_bidder_id, a.reserve_met, a.winner_id, \
-    a.final_price, a.seq, a.created_at, a.open_requested_at";
+    a.final_price, a.minimum_bid, a.seq, a.created_at, a.open_requested_at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct AuctionRow {
@@ -33,6 +33,7 @@ pub(crate) struct AuctionRow {
     reserve_met: bool,
     winner_id: Option<Uuid>,
     final_price: Option<i64>,
+    minimum_bid: Option<i64>,
     seq: i64,
     created_at: DateTime<Utc>,
     open_requested_at: Option<DateTime<Utc>>,
@@ -64,6 +65,7 @@ impl TryFrom<AuctionRow> for Auction {
             reserve_met: r.reserve_met,
             winner_id: r.winner_id.map(UserId::from),
             final_price: r.final_price,
+            minimum_bid: r.minimum_bid,
             seq: r.seq,
             created_at: r.created_at,
             open_requested: r.open_requested_at.is_some(),
@@ -79,7 +81,8 @@ pub(crate) fn into_auctions(rows: Vec<AuctionRow>) -> sqlx::Result<Vec<Auction>>
     rows.into_iter().map(Auction::try_from).collect()
 }
 
-/// Stores a new listing as `pending`; before any bid its current price is the starting price.
+/// Stores a new listing as `pending`; before any bid its current price, and the minimum a
+/// bid must have, is the starting price.
 pub async fn insert(
     conn: &mut PgConnection,
     id: AuctionId,
@@ -89,9 +92,9 @@ pub async fn insert(
 ) -> sqlx::Result<Auction> {
     let sql = format!(
         "INSERT INTO auctions AS a (id, seller_id, title, description, category, currency, \
-             starting_price, reserve_price, buy_now_price, status, current_price, reserve_met, \
-             created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $7, $8 IS NULL, $10, $10) \
+             starting_price, reserve_price, buy_now_price, status, current_price, minimum_bid, \
+             reserve_met, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $7, $7, $8 IS NULL, $10, $10) \
          RETURNING {COLUMNS}"
     );
     let row: AuctionRow = sqlx::query_as(&sql)
@@ -195,7 +198,7 @@ pub async fn list(pool: &PgPool, filter: &ListFilter, limit: i64) -> sqlx::Resul
     }
     if let Some(after) = filter.after {
         q.push(" AND (a.created_at, a.id) < (")
-            .push_bind(after.created_at)
+            .push_bind(after.at)
             .push(", ")
             .push_bind(after.id)
             .push(")");

@@ -1,13 +1,48 @@
-//! The command outbox: a command is written in the same transaction as the row change
-//! that caused it, so the change and the command exist together or not at all.
+//! The outboxes: a command (or an event of this service's own) is written in the same
+//! transaction as the row change that caused it, so the change and the message exist
+//! together or not at all.
 //!
 //! Per-auction order: every writer changes (and so locks) the auction row *before* it
 //! enqueues, so two transactions about one auction take their outbox ids one after the
 //! other, and the relay publishes them in id order.
 
-use platform_core::log::Command;
+use platform_core::log::{Command, Event};
+use platform_core::{COMMAND_TOPIC, EVENT_TOPIC};
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+/// The two outboxes, each with the topic it feeds and a relay of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outbox {
+    /// Lifecycle commands for the engine, to the command topic.
+    Commands,
+    /// Private events for users (ending notices), to the event topic.
+    Events,
+}
+
+impl Outbox {
+    fn table(self) -> &'static str {
+        match self {
+            Outbox::Commands => "command_outbox",
+            Outbox::Events => "event_outbox",
+        }
+    }
+
+    pub fn topic(self) -> &'static str {
+        match self {
+            Outbox::Commands => COMMAND_TOPIC,
+            Outbox::Events => EVENT_TOPIC,
+        }
+    }
+
+    /// What it carries, for logs and metric labels.
+    pub fn carries(self) -> &'static str {
+        match self {
+            Outbox::Commands => "commands",
+            Outbox::Events => "events",
+        }
+    }
+}
 
 pub async fn enqueue(conn: &mut PgConnection, command: &Command) -> sqlx::Result<()> {
     sqlx::query("INSERT INTO command_outbox (auction_id, payload) VALUES ($1, $2)")
@@ -18,7 +53,29 @@ pub async fn enqueue(conn: &mut PgConnection, command: &Command) -> sqlx::Result
     Ok(())
 }
 
-/// An enqueued command, with its JSON as it goes on the topic.
+/// Enqueues events in the order given, in one statement.
+pub async fn enqueue_events(conn: &mut PgConnection, events: &[Event]) -> sqlx::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let payloads = events
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO event_outbox (auction_id, payload) \
+         SELECT a, p FROM UNNEST($1::uuid[], $2::jsonb[]) WITH ORDINALITY AS t(a, p, n) \
+         ORDER BY n",
+    )
+    .bind(events.iter().map(|e| e.auction_id.0).collect::<Vec<_>>())
+    .bind(payloads)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An enqueued message, with its JSON as it goes on the topic.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Pending {
     pub id: i64,
@@ -26,24 +83,24 @@ pub struct Pending {
     pub payload: String,
 }
 
-/// The oldest enqueued commands, in id order.
-pub async fn oldest(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<Pending>> {
-    sqlx::query_as(
-        "SELECT id, auction_id, payload::text AS payload FROM command_outbox \
-         ORDER BY id LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(conn)
-    .await
+/// The oldest enqueued messages of `outbox`, in id order.
+pub async fn oldest(
+    conn: &mut PgConnection,
+    outbox: Outbox,
+    limit: i64,
+) -> sqlx::Result<Vec<Pending>> {
+    let sql = format!(
+        "SELECT id, auction_id, payload::text AS payload FROM {} ORDER BY id LIMIT $1",
+        outbox.table()
+    );
+    sqlx::query_as(&sql).bind(limit).fetch_all(conn).await
 }
 
-pub async fn remove(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+pub async fn remove(conn: &mut PgConnection, outbox: Outbox, ids: &[i64]) -> sqlx::Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    sqlx::query("DELETE FROM command_outbox WHERE id = ANY($1)")
-        .bind(ids)
-        .execute(conn)
-        .await?;
+    let sql = format!("DELETE FROM {} WHERE id = ANY($1)", outbox.table());
+    sqlx::query(&sql).bind(ids).execute(conn).await?;
     Ok(())
 }

@@ -41,6 +41,7 @@ pub async fn apply(conn: &mut PgConnection, updates: &[Update]) -> sqlx::Result<
         .map(|u| u.state.winner_id.map(|w| w.0))
         .collect();
     let finals: Vec<Option<i64>> = updates.iter().map(|u| u.state.final_price).collect();
+    let minimums: Vec<Option<i64>> = updates.iter().map(|u| u.state.minimum_bid).collect();
     let changed = sqlx::query(
         "UPDATE auctions a SET \
              status = CASE WHEN auction_status_rank(u.status) > auction_status_rank(a.status) \
@@ -49,12 +50,13 @@ pub async fn apply(conn: &mut PgConnection, updates: &[Update]) -> sqlx::Result<
                             THEN COALESCE(u.ends_at, a.ends_at) ELSE a.ends_at END, \
              current_price = u.current_price, bid_count = u.bid_count, \
              leading_bidder_id = u.leading_bidder_id, reserve_met = u.reserve_met, \
-             winner_id = u.winner_id, final_price = u.final_price, seq = u.seq, \
-             updated_at = now() \
+             winner_id = u.winner_id, final_price = u.final_price, \
+             minimum_bid = u.minimum_bid, seq = u.seq, updated_at = now() \
          FROM UNNEST($1::uuid[], $2::int8[], $3::text[], $4::timestamptz[], $5::int8[], \
-                     $6::int8[], $7::uuid[], $8::bool[], $9::uuid[], $10::int8[]) \
+                     $6::int8[], $7::uuid[], $8::bool[], $9::uuid[], $10::int8[], \
+                     $11::int8[]) \
               AS u(id, seq, status, ends_at, current_price, bid_count, leading_bidder_id, \
-                   reserve_met, winner_id, final_price) \
+                   reserve_met, winner_id, final_price, minimum_bid) \
          WHERE a.id = u.id AND a.seq < u.seq",
     )
     .bind(ids)
@@ -67,6 +69,7 @@ pub async fn apply(conn: &mut PgConnection, updates: &[Update]) -> sqlx::Result<
     .bind(reserve_met)
     .bind(winners)
     .bind(finals)
+    .bind(minimums)
     .execute(conn)
     .await?
     .rows_affected();

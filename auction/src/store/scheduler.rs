@@ -1,6 +1,7 @@
-//! What the scheduler claims each tick. `FOR UPDATE SKIP LOCKED` lets several instances
-//! tick at once: each claims different rows, and a row an admin is changing right now is
-//! left for the next tick.
+//! What the scheduler claims each tick: auctions due to open, to close, and to have their
+//! watchers told they are ending. `FOR UPDATE SKIP LOCKED` lets several instances tick at
+//! once: each claims different rows, and a row an admin is changing right now is left for
+//! the next tick.
 //!
 //! An Open or Close that has not taken effect [`RESEND_AFTER`] after it was queued is
 //! queued again: the engine ignores a repeated one, and a lost one (an in-process log
@@ -71,4 +72,55 @@ pub async fn claim_due_closes(
     .fetch_all(conn)
     .await?;
     Ok(ids.into_iter().map(AuctionId::from).collect())
+}
+
+/// An open auction whose end has come within the notice window.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Ending {
+    pub id: Uuid,
+    pub title: String,
+    pub ends_at: DateTime<Utc>,
+    /// The newest public `seq` the read model has, which the notices carry.
+    pub seq: i64,
+}
+
+/// Marks open auctions that end within `window` from `now` (and have not ended) as
+/// noticed; returns them. Marked once and never unmarked, so each auction's watchers are
+/// told once, whatever soft close does to its end afterwards.
+pub async fn claim_due_endings(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    window: chrono::Duration,
+    limit: i64,
+) -> sqlx::Result<Vec<Ending>> {
+    sqlx::query_as(
+        "UPDATE auctions a SET ending_noticed_at = $1, updated_at = $1 \
+         FROM (SELECT id FROM auctions \
+               WHERE status = 'open' AND ending_noticed_at IS NULL \
+                 AND ends_at > $1 AND ends_at <= $1 + $2 * interval '1 second' \
+               ORDER BY ends_at LIMIT $3 FOR UPDATE SKIP LOCKED) due \
+         WHERE a.id = due.id RETURNING a.id, a.title, a.ends_at, a.seq",
+    )
+    .bind(now)
+    .bind(seconds(window))
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// `(auction, watcher)` pairs of the given auctions, in a stable order.
+pub async fn watchers_of(
+    conn: &mut PgConnection,
+    auctions: &[Uuid],
+) -> sqlx::Result<Vec<(Uuid, Uuid)>> {
+    if auctions.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(
+        "SELECT auction_id, user_id FROM watchlist WHERE auction_id = ANY($1) \
+         ORDER BY auction_id, user_id",
+    )
+    .bind(auctions)
+    .fetch_all(conn)
+    .await
 }

@@ -208,6 +208,7 @@ mod tests {
             reserve_met: false,
             winner_id: None,
             final_price: None,
+            minimum_bid: None,
         };
         let event = Event {
             auction_id,

@@ -1,33 +1,39 @@
-//! The command relay: moves the command outbox to the command topic.
+//! The relays: each moves one outbox to its topic (commands to the command topic, this
+//! service's own private events to the event topic).
 //!
-//! Promises:
+//! Promises, per outbox:
 //! * Order: rows are published in outbox id order, one at a time, and a row is deleted
 //!   only after the bus acknowledged it; together with the outbox's lock-then-enqueue rule
-//!   every auction's commands reach the topic in the order they were committed.
-//! * One relay at a time: an instance publishes only while it holds a Postgres session
-//!   advisory lock; the others stand by and take over when its session ends.
-//! * At least once: a crash between the publish and the delete publishes the command
+//!   every auction's messages reach the topic in the order they were committed. The two
+//!   outboxes are not ordered against each other, nor events against the engine's: the
+//!   events here are private notices, which no consumer orders by `seq`.
+//! * One relay per outbox at a time: an instance publishes only while it holds that
+//!   outbox's Postgres session advisory lock; the others stand by and take over when its
+//!   session ends.
+//! * At least once: a crash between the publish and the delete publishes the message
 //!   again on restart. The engine ignores a repeated lifecycle command (List, Schedule,
-//!   Open, Close, Cancel carry everything they need and applying one twice changes nothing).
+//!   Open, Close, Cancel carry everything they need and applying one twice changes
+//!   nothing); the notification service sends a repeated notice once.
 
 use super::pause;
-use crate::store::outbox;
+use crate::store::outbox::{self, Outbox};
 use platform_bus::Bus;
-use platform_core::COMMAND_TOPIC;
 use sqlx::{Connection, PgConnection, PgPool};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-/// Advisory-lock key that elects the one publishing relay ("auction outbox").
-const LEADER_LOCK: i64 = 0x6175_6374_696f_6e01;
+/// Advisory-lock keys that elect the one publishing relay of each outbox ("auction" and
+/// a number).
+const COMMANDS_LEADER_LOCK: i64 = 0x6175_6374_696f_6e01;
+const EVENTS_LEADER_LOCK: i64 = 0x6175_6374_696f_6e02;
 /// Most rows read per round.
 const BATCH: i64 = 256;
 /// How often a standing-by instance tries to take over, and the back-off after a failure.
 const STANDBY_RETRY: Duration = Duration::from_secs(1);
 
-/// Wakes the relay right after a commit that enqueued commands in this process.
+/// Wakes a relay right after a commit that enqueued into its outbox in this process.
 #[derive(Clone, Default)]
 pub struct RelayWaker(Arc<Notify>);
 
@@ -38,6 +44,7 @@ impl RelayWaker {
 }
 
 pub struct Relay {
+    outbox: Outbox,
     pool: PgPool,
     bus: Arc<dyn Bus>,
     waker: RelayWaker,
@@ -46,8 +53,15 @@ pub struct Relay {
 }
 
 impl Relay {
-    pub fn new(pool: PgPool, bus: Arc<dyn Bus>, waker: RelayWaker, poll: Duration) -> Self {
+    pub fn new(
+        outbox: Outbox,
+        pool: PgPool,
+        bus: Arc<dyn Bus>,
+        waker: RelayWaker,
+        poll: Duration,
+    ) -> Self {
         Self {
+            outbox,
             pool,
             bus,
             waker,
@@ -58,8 +72,8 @@ impl Relay {
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         while !shutdown.is_cancelled() {
             if let Err(e) = self.lead(&shutdown).await {
-                tracing::warn!(error = %format!("{e:#}"), "command relay failed, retrying");
-                metrics::counter!("auction_command_relay_failures_total").increment(1);
+                tracing::warn!(error = %format!("{e:#}"), outbox = self.outbox.carries(), "relay failed, retrying");
+                metrics::counter!("auction_relay_failures_total", "outbox" => self.outbox.carries()).increment(1);
                 pause(STANDBY_RETRY, &shutdown).await;
             }
         }
@@ -72,7 +86,7 @@ impl Relay {
         let mut conn = self.pool.acquire().await?.detach();
         loop {
             let leading: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                .bind(LEADER_LOCK)
+                .bind(self.leader_lock())
                 .fetch_one(&mut conn)
                 .await?;
             if leading {
@@ -82,7 +96,7 @@ impl Relay {
                 return Ok(());
             }
         }
-        tracing::info!("command relay is publishing");
+        tracing::info!(outbox = self.outbox.carries(), "relay is publishing");
         loop {
             let read = self.publish_oldest(&mut conn).await?;
             if read as i64 == BATCH {
@@ -101,28 +115,40 @@ impl Relay {
     /// Publishes the oldest rows in order and deletes those the bus acknowledged; stops at
     /// the first failure so nothing after it overtakes it. Returns how many rows were read.
     async fn publish_oldest(&self, conn: &mut PgConnection) -> anyhow::Result<usize> {
-        let batch = outbox::oldest(conn, BATCH).await?;
+        let batch = outbox::oldest(conn, self.outbox, BATCH).await?;
         let mut published = Vec::with_capacity(batch.len());
         let mut failure = None;
-        for command in &batch {
-            let key = command.auction_id.to_string();
+        for message in &batch {
+            let key = message.auction_id.to_string();
             match self
                 .bus
-                .publish(COMMAND_TOPIC, key.as_bytes(), command.payload.as_bytes())
+                .publish(
+                    self.outbox.topic(),
+                    key.as_bytes(),
+                    message.payload.as_bytes(),
+                )
                 .await
             {
-                Ok(_) => published.push(command.id),
+                Ok(_) => published.push(message.id),
                 Err(e) => {
                     failure = Some(e);
                     break;
                 }
             }
         }
-        outbox::remove(conn, &published).await?;
-        metrics::counter!("auction_commands_published_total").increment(published.len() as u64);
+        outbox::remove(conn, self.outbox, &published).await?;
+        metrics::counter!("auction_outbox_published_total", "outbox" => self.outbox.carries())
+            .increment(published.len() as u64);
         match failure {
-            Some(e) => Err(e.context("publishing a command")),
+            Some(e) => Err(e.context(format!("publishing {}", self.outbox.carries()))),
             None => Ok(batch.len()),
+        }
+    }
+
+    fn leader_lock(&self) -> i64 {
+        match self.outbox {
+            Outbox::Commands => COMMANDS_LEADER_LOCK,
+            Outbox::Events => EVENTS_LEADER_LOCK,
         }
     }
 }

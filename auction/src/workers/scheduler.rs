@@ -1,16 +1,21 @@
 //! The scheduler: every tick it queues `Open` for auctions whose start has come and
-//! `Close` for opened auctions whose end has come, through the outbox.
+//! `Close` for opened auctions whose end has come, through the command outbox, and tells
+//! the watchers of open auctions whose end is near (`auction.ending`), through the event
+//! outbox.
 //!
 //! Several instances may tick at once: rows are claimed with `FOR UPDATE SKIP LOCKED` and
-//! marked in the same transaction that enqueues the command, so each command is queued
-//! once. When a soft-close extension moves `endsAt`, the engine ignores the earlier Close
-//! (its `at` is before the new end) and the read model's new `endsAt` makes the auction
-//! due again; a new Close is queued then.
+//! marked in the same transaction that enqueues the command or the notices, so each is
+//! queued once. When a soft-close extension moves `endsAt`, the engine ignores the earlier
+//! Close (its `at` is before the new end) and the read model's new `endsAt` makes the
+//! auction due again; a new Close is queued then. The ending notice stays sent: an
+//! extension after it sends no second one.
 
 use super::relay::RelayWaker;
 use crate::store::{self, outbox, scheduler};
-use platform_core::log::Command;
-use sqlx::PgPool;
+use chrono::{DateTime, Utc};
+use platform_core::log::{Command, Event, EventKind};
+use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
 use std::time::Duration;
 use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
@@ -23,6 +28,9 @@ pub struct Scheduler {
     waker: RelayWaker,
     tick: Duration,
     resend_after: chrono::Duration,
+    /// How long before the end watchers are told, and the relay of their notices; `None`
+    /// sends none.
+    ending: Option<(chrono::Duration, RelayWaker)>,
 }
 
 /// What one tick queued.
@@ -30,6 +38,10 @@ pub struct Scheduler {
 pub struct Tick {
     pub opened: usize,
     pub closed: usize,
+    /// Auctions whose watchers were told they are ending.
+    pub ending: usize,
+    /// Notices queued for them, one per watcher.
+    pub notices: usize,
 }
 
 impl Scheduler {
@@ -39,7 +51,15 @@ impl Scheduler {
             waker,
             tick,
             resend_after: scheduler::RESEND_AFTER,
+            ending: None,
         }
+    }
+
+    /// Tells the watchers of each open auction once, when its end is `window` away or
+    /// less, through the event outbox whose relay `waker` wakes.
+    pub fn ending_notices(mut self, window: chrono::Duration, waker: RelayWaker) -> Self {
+        self.ending = Some((window, waker));
+        self
     }
 
     /// How long a queued Open or Close may go without effect before it is queued again.
@@ -57,13 +77,20 @@ impl Scheduler {
                 _ = ticks.tick() => {}
             }
             match self.tick_once().await {
-                Ok(tick) if tick.opened + tick.closed > 0 => {
+                Ok(tick) if tick.opened + tick.closed + tick.notices > 0 => {
                     tracing::info!(
                         opened = tick.opened,
                         closed = tick.closed,
-                        "scheduler queued commands"
+                        ending = tick.ending,
+                        notices = tick.notices,
+                        "scheduler queued commands and notices"
                     );
-                    self.waker.wake();
+                    if tick.opened + tick.closed > 0 {
+                        self.waker.wake();
+                    }
+                    if let (Some((_, events)), true) = (&self.ending, tick.notices > 0) {
+                        events.wake();
+                    }
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -101,14 +128,53 @@ impl Scheduler {
             )
             .await?;
         }
+        let (ending, notices) = match &self.ending {
+            Some((window, _)) => queue_ending_notices(&mut tx, now, *window).await?,
+            None => (0, 0),
+        };
         tx.commit().await?;
         metrics::counter!("auction_scheduler_commands_total", "command" => "open")
             .increment(opening.len() as u64);
         metrics::counter!("auction_scheduler_commands_total", "command" => "close")
             .increment(closing.len() as u64);
+        metrics::counter!("auction_ending_notices_total").increment(notices as u64);
         Ok(Tick {
             opened: opening.len(),
             closed: closing.len(),
+            ending,
+            notices,
         })
     }
+}
+
+/// Claims the auctions due for their ending notice and queues one private event per
+/// watcher; returns how many auctions and notices. An auction nobody watches is claimed
+/// all the same: it is due once, watched or not.
+async fn queue_ending_notices(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    window: chrono::Duration,
+) -> sqlx::Result<(usize, usize)> {
+    let due = scheduler::claim_due_endings(conn, now, window, BATCH).await?;
+    let by_id: HashMap<uuid::Uuid, &scheduler::Ending> = due.iter().map(|a| (a.id, a)).collect();
+    let ids: Vec<uuid::Uuid> = by_id.keys().copied().collect();
+    let watchers = scheduler::watchers_of(conn, &ids).await?;
+    let notices: Vec<Event> = watchers
+        .into_iter()
+        .filter_map(|(auction_id, user_id)| {
+            let auction = by_id.get(&auction_id)?;
+            Some(Event {
+                auction_id: auction_id.into(),
+                seq: auction.seq,
+                at: now,
+                kind: EventKind::Ending {
+                    user_id: user_id.into(),
+                    ends_at: auction.ends_at,
+                    title: Some(auction.title.clone()),
+                },
+            })
+        })
+        .collect();
+    outbox::enqueue_events(conn, &notices).await?;
+    Ok((due.len(), notices.len()))
 }

@@ -21,6 +21,11 @@ fn state(status: AuctionStatus, price: i64, bids: i64, leader: Option<UserId>) -
         reserve_met: price >= 30000,
         winner_id: None,
         final_price: None,
+        minimum_bid: match (status.is_final(), leader) {
+            (true, _) => None,
+            (false, None) => Some(price),
+            (false, Some(_)) => Some(price + 1000),
+        },
     }
 }
 
@@ -45,7 +50,9 @@ fn price(bidder: UserId, amount: i64, state: PublicState) -> EventKind {
 #[tokio::test]
 async fn events_update_the_auction_and_older_ones_are_ignored() {
     let app = spawn_app().await;
-    let id = id_of(&app.create(&user(), listing()).await);
+    let created = app.create(&user(), listing()).await;
+    assert_eq!(created["minimumBid"], created["startingPrice"]);
+    let id = id_of(&created);
     let auction: AuctionId = id.parse().unwrap();
     let (alice, bob) = (UserId::new(), UserId::new());
 
@@ -79,6 +86,7 @@ async fn events_update_the_auction_and_older_ones_are_ignored() {
     assert_eq!(shown["bidCount"], 2);
     assert_eq!(shown["leadingBidderId"], bob.to_string());
     assert_eq!(shown["reserveMet"], true);
+    assert_eq!(shown["minimumBid"], 36000);
 
     // Replays of older states, a record that is not an event, and a private event change
     // nothing; a marker on the same partition shows they were all read.
@@ -99,6 +107,12 @@ async fn events_update_the_auction_and_older_ones_are_ignored() {
         current_price: 99999,
     };
     app.publish_event(&event(auction, 9, private)).await;
+    let ending = EventKind::Ending {
+        user_id: alice,
+        ends_at: Utc::now(),
+        title: Some("Vintage film camera".into()),
+    };
+    app.publish_event(&event(auction, 10, ending)).await;
     let marker_id = id_of(&app.create(&user(), listing()).await);
     let marker: AuctionId = marker_id.parse().unwrap();
     let marker_event = event(
@@ -126,6 +140,10 @@ async fn events_update_the_auction_and_older_ones_are_ignored() {
     assert_eq!(shown["status"], "closed");
     assert_eq!(shown["winnerId"], bob.to_string());
     assert_eq!(shown["finalPrice"], 35000);
+    assert!(
+        shown["minimumBid"].is_null(),
+        "a closed auction takes no bid"
+    );
     let (_, page) = app.get("/api/auctions?status=closed", None).await;
     assert_eq!(page["items"][0]["id"], id.as_str());
 }
@@ -185,6 +203,7 @@ async fn an_event_never_moves_the_status_back() {
     .await;
     let shown = app.wait_for_auction(&id, WITHIN, |a| a["seq"] == 2).await;
     assert_eq!(shown["status"], "cancelled");
+    assert!(shown["minimumBid"].is_null(), "{shown}");
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration as Span, Utc};
 use platform_core::log::{AuctionStatus, Command, Event, EventKind, PublicState};
 use std::time::Duration;
 
-fn opened_state(ends_at: DateTime<Utc>) -> PublicState {
+pub(crate) fn opened_state(ends_at: DateTime<Utc>) -> PublicState {
     PublicState {
         status: AuctionStatus::Open,
         starts_at: None,
@@ -17,6 +17,7 @@ fn opened_state(ends_at: DateTime<Utc>) -> PublicState {
         reserve_met: false,
         winner_id: None,
         final_price: None,
+        minimum_bid: None,
     }
 }
 

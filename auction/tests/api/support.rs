@@ -9,7 +9,7 @@ use platform_bus::memory::MemoryBus;
 use platform_bus::{Bus, StartFrom};
 use platform_core::config::Common;
 use platform_core::identity::{internal_token, INTERNAL_TOKEN_HEADER};
-use platform_core::log::{Command, Event};
+use platform_core::log::{Command, Event, EventKind};
 use platform_core::{AuctionId, Identity, Role, UserId, COMMAND_TOPIC, EVENT_TOPIC};
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -47,12 +47,22 @@ pub async fn fresh_database() -> String {
 
 /// An instance of the service on `database_url` and `bus` (several may share them).
 pub async fn spawn_app_on(database_url: &str, bus: Arc<MemoryBus>) -> TestApp {
+    spawn_app_with(database_url, bus, |_| {}).await
+}
+
+/// [`spawn_app_on`] with the test settings changed by `adjust`.
+pub async fn spawn_app_with(
+    database_url: &str,
+    bus: Arc<MemoryBus>,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp {
     let common = Common::for_tests(database_url, "memory://");
-    let config = Config {
+    let mut config = Config {
         auction_scheduler_tick_ms: 50,
         auction_outbox_poll_ms: 100,
         ..Config::default()
     };
+    adjust(&mut config);
     let shutdown = CancellationToken::new();
     let started = auction::start(&common, &config, bus.clone(), shutdown.clone())
         .await
@@ -181,26 +191,54 @@ impl TestApp {
     }
 
     async fn read_commands(&self, auction_id: &str) -> Vec<Command> {
+        self.read_topic(COMMAND_TOPIC, auction_id).await
+    }
+
+    /// Every event on the event topic for `auction_id` that is an ending notice, in log
+    /// order, once at least `want` are there (or `within` has passed).
+    pub async fn ending_notices_for(
+        &self,
+        auction_id: &str,
+        want: usize,
+        within: Duration,
+    ) -> Vec<Event> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let events: Vec<Event> = self.read_topic(EVENT_TOPIC, auction_id).await;
+            let notices: Vec<Event> = events
+                .into_iter()
+                .filter(|e| matches!(e.kind, EventKind::Ending { .. }))
+                .collect();
+            if notices.len() >= want || tokio::time::Instant::now() >= deadline {
+                return notices;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Every record of `topic` keyed by `key`, decoded, in log order.
+    async fn read_topic<T: serde::de::DeserializeOwned>(&self, topic: &str, key: &str) -> Vec<T> {
         let group = format!("test-{}", uuid::Uuid::new_v4());
         let mut sub = self
             .bus
-            .subscribe(COMMAND_TOPIC, &group, StartFrom::Earliest)
+            .subscribe(topic, &group, StartFrom::Earliest)
             .await
             .unwrap();
-        let mut commands = Vec::new();
+        let mut records = Vec::new();
         loop {
             let batch = sub.poll(1000, Duration::from_millis(20)).await.unwrap();
             if batch.records.is_empty() {
                 break;
             }
             for r in batch.records {
-                if r.key == auction_id.as_bytes() {
-                    commands.push(serde_json::from_slice(&r.payload).expect("a command"));
+                if r.key == key.as_bytes() {
+                    records
+                        .push(serde_json::from_slice(&r.payload).expect("a record of the topic"));
                 }
             }
         }
         sub.close().await.unwrap();
-        commands
+        records
     }
 
     pub async fn publish_event(&self, event: &Event) {

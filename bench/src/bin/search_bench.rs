@@ -168,6 +168,7 @@ fn auction(dice: &mut Dice, i: usize) -> AuctionDoc {
             reserve_met: false,
             winner_id: None,
             final_price: None,
+            minimum_bid: None,
         }),
     }
 }

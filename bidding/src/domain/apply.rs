@@ -122,6 +122,7 @@ pub fn apply(state: &mut AuctionState, command: &Command, rules: &Rules) -> Deci
             &mut events,
         )),
     };
+    state.stamp_minimum_bids(rules, &mut events);
     Decision { outcome, events }
 }
 

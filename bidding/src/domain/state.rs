@@ -30,6 +30,11 @@ pub struct AuctionState {
     pub(super) winner_id: Option<UserId>,
     pub(super) final_price: Option<Amount>,
     pub(super) seq: i64,
+    /// The lowest amount a bid may have after the last command, under the rules it was
+    /// applied with (`None` once no bid can be taken, and in states stored before it was
+    /// kept). Kept so that [`Self::public`] is whole without the rules.
+    #[serde(default)]
+    pub(super) minimum_bid: Option<Amount>,
 }
 
 /// The bidder currently winning, with the most they are willing to pay. The maximum is the
@@ -57,6 +62,7 @@ impl AuctionState {
             winner_id: None,
             final_price: None,
             seq: 0,
+            minimum_bid: None,
         }
     }
 
@@ -97,11 +103,40 @@ impl AuctionState {
     /// The lowest `amount` a bid may have now: the starting price until someone bids, then
     /// the current price plus the increment of its band.
     pub fn minimum_next_bid(&self, rules: &Rules) -> Amount {
-        match (&self.leader, &self.terms) {
-            (None, Some(terms)) => terms.starting_price,
-            (None, None) => 0,
-            (Some(_), _) => rules.increments.step_above(self.current_price),
+        minimum_bid(
+            self.leader.is_some(),
+            self.current_price,
+            self.terms.as_ref(),
+            rules,
+        )
+    }
+
+    /// Sets `minimumBid` on the public events of one decision and on the state. The
+    /// minimum follows from the state an event carries and the house rules; every public
+    /// event passes through here before it leaves the domain, so each one carries the
+    /// minimum as of its own state (the `price` event of a buy-now still shows one, the
+    /// `closed` after it none).
+    pub(super) fn stamp_minimum_bids(&mut self, rules: &Rules, events: &mut [Event]) {
+        for event in events {
+            if let Some(state) = event.public_state_mut() {
+                state.minimum_bid = self.minimum_bid_at(state, rules);
+            }
         }
+        self.minimum_bid = self.minimum_bid_at(&self.public(), rules);
+    }
+
+    /// The minimum of a public state of this auction; `None` when no bid can be taken
+    /// any more, or the auction is unknown.
+    fn minimum_bid_at(&self, state: &PublicState, rules: &Rules) -> Option<Amount> {
+        let terms = self.terms.as_ref()?;
+        (!state.status.is_final()).then(|| {
+            minimum_bid(
+                state.leading_bidder_id.is_some(),
+                state.current_price,
+                Some(terms),
+                rules,
+            )
+        })
     }
 
     /// True when a close now would have a winner as far as the reserve is concerned: no
@@ -134,6 +169,7 @@ impl AuctionState {
             reserve_met: self.reserve_met(),
             winner_id: self.winner_id,
             final_price: self.final_price,
+            minimum_bid: self.minimum_bid,
         }
     }
 
@@ -179,5 +215,101 @@ impl AuctionState {
                 );
             }
         }
+    }
+}
+
+/// The starting price until someone leads, then the current price plus its band's
+/// increment.
+fn minimum_bid(
+    has_leader: bool,
+    current_price: Amount,
+    terms: Option<&Terms>,
+    rules: &Rules,
+) -> Amount {
+    match (has_leader, terms) {
+        (false, Some(terms)) => terms.starting_price,
+        (false, None) => 0,
+        (true, _) => rules.increments.step_above(current_price),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{apply, IncrementTable};
+    use super::*;
+    use platform_core::log::Command;
+    use platform_core::{BidId, Currency};
+
+    fn t(s: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_700_000_000 + s, 0).unwrap()
+    }
+
+    #[test]
+    fn every_public_event_and_the_state_say_what_the_next_bid_must_be() {
+        let rules = Rules {
+            increments: IncrementTable::parse("0:5,100:25,500:50").unwrap(),
+            ..Rules::default()
+        };
+        let (id, seller) = (AuctionId::new(), UserId::new());
+        let terms = Terms {
+            seller_id: seller,
+            currency: Currency::default(),
+            starting_price: 80,
+            reserve_price: None,
+            buy_now_price: Some(1_000),
+        };
+        let mut state = AuctionState::new(id);
+        let minimums = |events: &[Event]| -> Vec<Option<Amount>> {
+            events
+                .iter()
+                .filter_map(|e| e.public_state().map(|s| s.minimum_bid))
+                .collect()
+        };
+        let commands = [
+            Command::List {
+                auction_id: id,
+                terms,
+                listing: Default::default(),
+                at: t(0),
+            },
+            Command::Schedule {
+                auction_id: id,
+                starts_at: t(10),
+                ends_at: t(600),
+                at: t(0),
+            },
+            Command::Open {
+                auction_id: id,
+                at: t(10),
+            },
+        ];
+        for command in &commands {
+            let events = apply(&mut state, command, &rules).events;
+            assert_eq!(minimums(&events), [Some(80)], "{command:?}");
+        }
+        let bid = |amount| Command::PlaceBid {
+            auction_id: id,
+            bid_id: BidId::new(),
+            bidder_id: UserId::new(),
+            amount,
+            max_amount: None,
+            received_at: t(20),
+        };
+        // 95 is in the first band: +5. 100 starts the next: +25.
+        let events = apply(&mut state, &bid(95), &rules).events;
+        assert_eq!(minimums(&events), [Some(100)]);
+        let events = apply(&mut state, &bid(100), &rules).events;
+        assert_eq!(minimums(&events), [Some(125)]);
+        assert_eq!(state.public().minimum_bid, Some(125));
+        // A buy-now's price event still shows a minimum; the close after it none.
+        let buy = Command::BuyNow {
+            auction_id: id,
+            bid_id: BidId::new(),
+            bidder_id: UserId::new(),
+            received_at: t(30),
+        };
+        let events = apply(&mut state, &buy, &rules).events;
+        assert_eq!(minimums(&events), [Some(1_050), None]);
+        assert_eq!(state.public().minimum_bid, None);
     }
 }

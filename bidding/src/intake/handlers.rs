@@ -35,6 +35,7 @@ pub struct BidAccepted {
 pub struct BidView {
     pub bid_id: BidId,
     pub auction_id: AuctionId,
+    /// `bid` or `buy_now`.
     pub kind: String,
     pub amount: Option<Amount>,
     pub max_amount: Option<Amount>,
@@ -305,17 +306,23 @@ pub async fn get_bid(
         .await?
         .filter(|b| b.bidder_id == identity.user_id)
         .ok_or_else(|| ApiError::not_found("bid"))?;
-    Ok(ApiJson(BidView {
-        bid_id: bid.bid_id,
-        auction_id: bid.auction_id,
-        kind: bid.kind,
-        amount: bid.amount,
-        max_amount: bid.max_amount,
-        status: bid.status,
-        reason: bid.reason,
-        seq: bid.seq,
-        placed_at: bid.received_at,
-    }))
+    Ok(ApiJson(BidView::from(bid)))
+}
+
+impl From<StoredBid> for BidView {
+    fn from(bid: StoredBid) -> Self {
+        BidView {
+            bid_id: bid.bid_id,
+            auction_id: bid.auction_id,
+            kind: bid.kind,
+            amount: bid.amount,
+            max_amount: bid.max_amount,
+            status: bid.status,
+            reason: bid.reason,
+            seq: bid.seq,
+            placed_at: bid.received_at,
+        }
+    }
 }
 
 #[utoipa::path(

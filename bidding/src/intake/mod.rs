@@ -1,4 +1,5 @@
-//! HTTP side of bidding: bids and buy-now in, outcomes and history out.
+//! HTTP side of bidding: bids and buy-now in; outcomes, history, the caller's bids and
+//! the analysis of an auction out.
 //!
 //! The intake answers `202` only after the bid is recorded as pending and its command is
 //! acknowledged by the bus, keyed by auction id. It never decides: the engine does, in
@@ -6,9 +7,12 @@
 //! `bidId` (and the command is published again if it may have been lost, which the engine
 //! dedupes by `bidId`); the same key with another body is `409`.
 
+mod analysis;
 mod handlers;
+mod my_bids;
 mod recorder;
 
+use crate::domain::Rules;
 use axum::routing::{get, post};
 use axum::Router;
 use dashmap::DashMap;
@@ -17,7 +21,9 @@ use platform_core::{AuctionId, UserId};
 use sqlx::PgPool;
 use std::sync::Arc;
 
+pub use analysis::{AuctionAnalysis, MinuteCount, PricePoint};
 pub use handlers::{BidAccepted, BidHistory, BidHistoryItem, BidView, PlaceBid};
+pub use my_bids::MyBidsPage;
 
 #[derive(Clone)]
 pub struct IntakeState {
@@ -26,15 +32,18 @@ pub struct IntakeState {
     pub(crate) recorder: recorder::Recorder,
     /// Seller of each auction seen: immutable once listed, so cached without expiry.
     pub(crate) sellers: Arc<DashMap<AuctionId, UserId>>,
+    /// The engine's rules, which the analysis applies again to the accepted bids.
+    pub(crate) rules: Arc<Rules>,
 }
 
 impl IntakeState {
-    pub fn new(pool: PgPool, bus: Arc<dyn Bus>) -> Self {
+    pub fn new(pool: PgPool, bus: Arc<dyn Bus>, rules: Rules) -> Self {
         Self {
             recorder: recorder::Recorder::start(pool.clone()),
             pool,
             bus,
             sellers: Arc::new(DashMap::new()),
+            rules: Arc::new(rules),
         }
     }
 }
@@ -86,13 +95,63 @@ pub fn router(state: IntakeState) -> Router {
         )
         .route("/api/auctions/{id}/buy-now", post(handlers::buy_now))
         .route("/api/bids/{bid_id}", get(handlers::get_bid))
+        .route("/api/me/bids", get(my_bids::my_bids))
+        .route("/api/auctions/{id}/analysis", get(analysis::analysis))
         .with_state(state)
 }
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(handlers::place_bid, handlers::buy_now, handlers::get_bid, handlers::history),
-    components(schemas(PlaceBid, BidAccepted, BidView, BidHistory, BidHistoryItem)),
-    tags((name = "bids", description = "Placing bids and reading their outcomes"))
+    paths(
+        handlers::place_bid,
+        handlers::buy_now,
+        handlers::get_bid,
+        handlers::history,
+        my_bids::my_bids,
+        analysis::analysis
+    ),
+    components(schemas(
+        PlaceBid,
+        BidAccepted,
+        BidView,
+        BidHistory,
+        BidHistoryItem,
+        MyBidsPage,
+        AuctionAnalysis,
+        PricePoint,
+        MinuteCount
+    )),
+    tags(
+        (name = "bids", description = "Placing bids and reading their outcomes"),
+        (name = "analysis", description = "How an auction went: its prices over time and its bidding activity")
+    )
 )]
 pub struct ApiDoc;
+
+#[cfg(test)]
+mod tests {
+    use utoipa::OpenApi;
+
+    #[test]
+    fn the_document_names_the_read_endpoints_and_their_shapes() {
+        let json = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        for path in ["/api/me/bids", "/api/auctions/{id}/analysis"] {
+            assert!(json["paths"][path]["get"].is_object(), "{path} missing");
+        }
+        let analysis = &json["components"]["schemas"]["AuctionAnalysis"]["properties"];
+        for field in [
+            "auctionId",
+            "status",
+            "bidCount",
+            "uniqueBidders",
+            "startingPrice",
+            "finalPrice",
+            "pricePoints",
+            "bidsPerMinute",
+        ] {
+            assert!(analysis.get(field).is_some(), "{field} missing");
+        }
+        let page = &json["components"]["schemas"]["MyBidsPage"]["properties"];
+        assert!(page.get("items").is_some() && page.get("nextCursor").is_some());
+    }
+}

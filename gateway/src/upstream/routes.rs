@@ -25,6 +25,8 @@ pub enum RouteClass {
     Bids,
     BuyNow,
     BidStatus,
+    MyBids,
+    Analysis,
     // Notification.
     AuctionEvents,
     MyEvents,
@@ -58,6 +60,8 @@ impl RouteClass {
             ["auctions", _, "bids"] => RouteClass::Bids,
             ["auctions", _, "buy-now"] => RouteClass::BuyNow,
             ["bids", _] => RouteClass::BidStatus,
+            ["me", "bids"] => RouteClass::MyBids,
+            ["auctions", _, "analysis"] => RouteClass::Analysis,
             ["auctions", _, "events"] => RouteClass::AuctionEvents,
             ["me", "events"] => RouteClass::MyEvents,
             ["search"] => RouteClass::Search,
@@ -72,7 +76,7 @@ impl RouteClass {
     pub fn service(self) -> Option<Service> {
         use RouteClass::*;
         match self {
-            Bids | BuyNow | BidStatus => Some(Service::Bidding),
+            Bids | BuyNow | BidStatus | MyBids | Analysis => Some(Service::Bidding),
             AuctionEvents | MyEvents => Some(Service::Notification),
             Search => Some(Service::Search),
             Auctions | Admin | Watchlist => Some(Service::Auction),
@@ -110,6 +114,8 @@ impl RouteClass {
             Bids => "bids",
             BuyNow => "buy_now",
             BidStatus => "bid_status",
+            MyBids => "my_bids",
+            Analysis => "analysis",
             AuctionEvents => "auction_events",
             MyEvents => "my_events",
             Search => "search",
@@ -137,7 +143,8 @@ mod tests {
             ("/api/search", Some(Service::Search)),
             ("/api/auctions", Some(Service::Auction)),
             ("/api/auctions/7", Some(Service::Auction)),
-            ("/api/auctions/7/analysis", Some(Service::Auction)),
+            ("/api/auctions/7/analysis", Some(Service::Bidding)),
+            ("/api/me/bids", Some(Service::Bidding)),
             ("/api/admin/auctions/7/schedule", Some(Service::Auction)),
             ("/api/me/watchlist", Some(Service::Auction)),
             ("/api/me/watchlist/7", Some(Service::Auction)),

@@ -6,6 +6,7 @@
 //! and the start-up plumbing (configuration, telemetry, database, shutdown).
 
 pub mod config;
+pub mod cursor;
 pub mod db;
 pub mod error;
 pub mod identity;

@@ -9,7 +9,10 @@
 //! * [`Event`]s go on [`crate::EVENT_TOPIC`], keyed by auction id, written by the engine
 //!   through its outbox. Public events carry the auction's `seq`, which grows by exactly
 //!   one per public event; private events are addressed to one user and carry the `seq`
-//!   current when they were emitted (they do not advance it).
+//!   current when they were emitted (they do not advance it). The auction service adds
+//!   one private kind of its own, [`EventKind::Ending`], through its event outbox: it is
+//!   ordered after the engine's events only as far as its `seq` says, which is why no
+//!   consumer may use a private event's `seq` for gap detection.
 
 use crate::{Amount, AuctionId, BidId, Currency, UserId};
 use chrono::{DateTime, Utc};
@@ -157,6 +160,12 @@ pub struct PublicState {
     pub reserve_met: bool,
     pub winner_id: Option<UserId>,
     pub final_price: Option<Amount>,
+    /// The lowest `amount` a new bid must have now: the starting price until the first
+    /// accepted bid, then one increment above the current price. `None` once the auction
+    /// takes no more bids (closed, cancelled), and in states written before the engine
+    /// reported it.
+    #[serde(default)]
+    pub minimum_bid: Option<Amount>,
 }
 
 /// Why a bid was not accepted. The string forms are the API's `reason` codes.
@@ -206,6 +215,7 @@ impl Event {
             | EventKind::Outbid { bidder_id, .. }
             | EventKind::Won { bidder_id, .. }
             | EventKind::AuctionClosedFor { bidder_id, .. } => Some(*bidder_id),
+            EventKind::Ending { user_id, .. } => Some(*user_id),
             _ => None,
         }
     }
@@ -229,12 +239,27 @@ impl Event {
             EventKind::Outbid { .. } => "outbid",
             EventKind::Won { .. } => "won",
             EventKind::AuctionClosedFor { .. } => "auction.closed",
+            EventKind::Ending { .. } => "auction.ending",
         }
     }
 
     /// The public state carried by a public event.
     pub fn public_state(&self) -> Option<&PublicState> {
         match &self.kind {
+            EventKind::Listed { state, .. }
+            | EventKind::Scheduled { state }
+            | EventKind::Opened { state }
+            | EventKind::Price { state, .. }
+            | EventKind::Extended { state }
+            | EventKind::Closed { state }
+            | EventKind::Cancelled { state } => Some(state),
+            _ => None,
+        }
+    }
+
+    /// The public state carried by a public event, to change in place.
+    pub fn public_state_mut(&mut self) -> Option<&mut PublicState> {
+        match &mut self.kind {
             EventKind::Listed { state, .. }
             | EventKind::Scheduled { state }
             | EventKind::Opened { state }
@@ -278,7 +303,7 @@ pub enum EventKind {
     Cancelled {
         state: PublicState,
     },
-    // Private: addressed to `bidder_id`.
+    // Private: addressed to `bidder_id` (`user_id` for `Ending`).
     BidAccepted {
         bid_id: BidId,
         bidder_id: UserId,
@@ -304,6 +329,15 @@ pub enum EventKind {
         bidder_id: UserId,
         winner_id: Option<UserId>,
         final_price: Option<Amount>,
+    },
+    /// A watched auction is about to end: sent once per watcher when the end comes within
+    /// the notice window, by the auction service (which owns the watchlist), not by the
+    /// engine. A soft-close extension after it sends no second one.
+    Ending {
+        user_id: UserId,
+        ends_at: DateTime<Utc>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
     },
 }
 
@@ -342,5 +376,37 @@ mod tests {
         assert_eq!(ev.name(), "outbid");
         let back: Event = serde_json::from_str(&serde_json::to_string(&ev).unwrap()).unwrap();
         assert_eq!(back, ev);
+    }
+
+    #[test]
+    fn ending_notices_are_private_and_need_no_title() {
+        let watcher = UserId::new();
+        let ev = Event {
+            auction_id: AuctionId::new(),
+            seq: 9,
+            at: Utc::now(),
+            kind: EventKind::Ending {
+                user_id: watcher,
+                ends_at: Utc::now(),
+                title: None,
+            },
+        };
+        assert_eq!(
+            (ev.recipient(), ev.name()),
+            (Some(watcher), "auction.ending")
+        );
+        assert!(ev.public_state().is_none());
+        let json = serde_json::to_string(&ev).unwrap();
+        assert!(json.contains("\"type\":\"ending\"") && !json.contains("title"));
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), ev);
+    }
+
+    #[test]
+    fn states_written_before_the_minimum_bid_still_read() {
+        let json = r#"{"status":"open","startsAt":null,"endsAt":null,"currentPrice":5,
+            "bidCount":0,"leadingBidderId":null,"reserveMet":true,"winnerId":null,
+            "finalPrice":null}"#;
+        let state: PublicState = serde_json::from_str(json).unwrap();
+        assert_eq!(state.minimum_bid, None);
     }
 }

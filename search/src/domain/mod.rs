@@ -171,6 +171,15 @@ impl AuctionDoc {
             seq: self.seq,
             winner_id: state.and_then(|s| s.winner_id),
             final_price: state.and_then(|s| s.final_price),
+            minimum_bid: self.minimum_bid(),
+        }
+    }
+
+    /// The engine's minimum once an event told it; before any, the starting price.
+    pub fn minimum_bid(&self) -> Option<Amount> {
+        match (&self.state, &self.terms) {
+            (Some(s), _) => s.minimum_bid,
+            (None, terms) => terms.as_ref().map(|t| t.starting_price),
         }
     }
 }
@@ -198,4 +207,8 @@ pub struct Hit {
     pub seq: i64,
     pub winner_id: Option<UserId>,
     pub final_price: Option<Amount>,
+    /// The lowest amount a new bid must have now; `null` once the auction takes no more
+    /// bids, or while not known.
+    #[serde(default)]
+    pub minimum_bid: Option<Amount>,
 }

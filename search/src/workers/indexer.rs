@@ -204,3 +204,30 @@ impl Follower {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use platform_core::{AuctionId, UserId};
+
+    #[test]
+    fn private_events_change_nothing_and_unknown_kinds_are_malformed() {
+        let ending = Event {
+            auction_id: AuctionId::new(),
+            seq: 4,
+            at: chrono::Utc::now(),
+            kind: EventKind::Ending {
+                user_id: UserId::new(),
+                ends_at: chrono::Utc::now(),
+                title: Some("Leica".into()),
+            },
+        };
+        let payload = serde_json::to_vec(&ending).unwrap();
+        assert_eq!(state_change(&payload).unwrap(), None);
+        // A kind this version does not know is skipped as malformed, never applied.
+        let unknown = String::from_utf8(payload)
+            .unwrap()
+            .replace("\"ending\"", "\"future\"");
+        assert!(state_change(unknown.as_bytes()).is_err());
+    }
+}

@@ -1,0 +1,264 @@
+//! The test application: the bidding service with its engine, and what the auction
+//! service would put on the command topic.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use chrono::{DateTime, Duration as Span, Utc};
+use http_body_util::BodyExt;
+use platform_bus::memory::MemoryBus;
+use platform_bus::{Bus, StartFrom};
+use platform_core::config::Common;
+use platform_core::identity::{internal_token, INTERNAL_TOKEN_HEADER};
+use platform_core::log::{Command, Event, Terms};
+use platform_core::{AuctionId, Currency, Identity, Role, UserId, COMMAND_TOPIC, EVENT_TOPIC};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub bus: Arc<dyn Bus>,
+    pub rules: bidding::domain::Rules,
+    shutdown: CancellationToken,
+    _tasks: JoinSet<anyhow::Result<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let base = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let database_url = platform_core::db::create_fresh_database(&base, "bidding_test")
+        .await
+        .expect("test database");
+    let common = Common::for_tests(&database_url, "memory://");
+    let config = bidding::Config::for_tests();
+    let bus: Arc<dyn Bus> = Arc::new(MemoryBus::new());
+    let shutdown = CancellationToken::new();
+    let started = bidding::start(&common, &config, bus.clone(), shutdown.clone())
+        .await
+        .expect("bidding starts");
+    TestApp {
+        router: started.router,
+        bus,
+        rules: config.rules().unwrap(),
+        shutdown,
+        _tasks: started.tasks,
+    }
+}
+
+pub fn user() -> Identity {
+    Identity {
+        user_id: UserId::new(),
+        roles: vec![Role::User],
+        expires_at: 4_000_000_000,
+    }
+}
+
+/// An open auction's window: opened a second ago, ending in an hour.
+pub struct Window {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+impl TestApp {
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        who: Option<&Identity>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(identity) = who {
+            for (name, value) in identity.to_headers() {
+                req = req.header(name, value);
+            }
+            req = req.header(INTERNAL_TOKEN_HEADER, internal_token());
+        }
+        let req = match body {
+            Some(json) => req
+                .header("content-type", "application/json")
+                .body(Body::from(json.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{uri}: {value}");
+        (status, value)
+    }
+
+    pub async fn get(&self, uri: &str, who: Option<&Identity>) -> (StatusCode, Value) {
+        self.call(Method::GET, uri, who, None).await
+    }
+
+    pub async fn send(&self, command: &Command) {
+        let key = command.auction_id().to_string();
+        self.bus
+            .publish(
+                COMMAND_TOPIC,
+                key.as_bytes(),
+                &serde_json::to_vec(command).unwrap(),
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Lists, schedules and opens an auction as the auction service would, and waits until
+    /// the engine has it open.
+    pub async fn open_auction(&self, seller: &Identity, terms: Terms) -> (AuctionId, Window) {
+        let id = AuctionId::new();
+        let now = Utc::now();
+        let window = Window {
+            starts_at: now - Span::seconds(1),
+            ends_at: now + Span::hours(1),
+        };
+        let terms = Terms {
+            seller_id: seller.user_id,
+            ..terms
+        };
+        for command in [
+            Command::List {
+                auction_id: id,
+                terms,
+                listing: Default::default(),
+                at: now,
+            },
+            Command::Schedule {
+                auction_id: id,
+                starts_at: window.starts_at,
+                ends_at: window.ends_at,
+                at: now,
+            },
+            Command::Open {
+                auction_id: id,
+                at: now,
+            },
+        ] {
+            self.send(&command).await;
+        }
+        self.wait_analysis(id, |a| a["status"] == "open").await;
+        (id, window)
+    }
+
+    /// Places a bid (202) and waits for its outcome; returns `GET /api/bids/{id}`.
+    pub async fn bid(
+        &self,
+        bidder: &Identity,
+        auction: AuctionId,
+        amount: i64,
+        max: Option<i64>,
+    ) -> Value {
+        let mut body = json!({ "amount": amount });
+        if let Some(max) = max {
+            body["maxAmount"] = json!(max);
+        }
+        let uri = format!("/api/auctions/{auction}/bids");
+        let (status, accepted) = self
+            .call(Method::POST, &uri, Some(bidder), Some(body))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
+        self.outcome(bidder, accepted["bidId"].as_str().unwrap())
+            .await
+    }
+
+    pub async fn buy_now(&self, buyer: &Identity, auction: AuctionId) -> Value {
+        let uri = format!("/api/auctions/{auction}/buy-now");
+        let (status, accepted) = self.call(Method::POST, &uri, Some(buyer), None).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
+        self.outcome(buyer, accepted["bidId"].as_str().unwrap())
+            .await
+    }
+
+    async fn outcome(&self, bidder: &Identity, bid_id: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let (status, bid) = self.get(&format!("/api/bids/{bid_id}"), Some(bidder)).await;
+            assert_eq!(status, StatusCode::OK, "{bid}");
+            if bid["status"] != "pending" {
+                return bid;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{bid_id} stayed pending"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Polls the analysis until `done` holds for it.
+    pub async fn wait_analysis(&self, id: AuctionId, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let (status, analysis) = self
+                .get(&format!("/api/auctions/{id}/analysis"), None)
+                .await;
+            if status == StatusCode::OK && done(&analysis) {
+                return analysis;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "analysis never got there: {status} {analysis}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Every event the engine emitted for `auction`, in order, once at least `want` are
+    /// there.
+    pub async fn events_of(&self, auction: AuctionId, want: usize) -> Vec<Event> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let group = format!("test-{}", uuid::Uuid::new_v4());
+            let mut sub = self
+                .bus
+                .subscribe(EVENT_TOPIC, &group, StartFrom::Earliest)
+                .await
+                .unwrap();
+            let mut events = Vec::new();
+            loop {
+                let batch = sub.poll(1000, Duration::from_millis(50)).await.unwrap();
+                if batch.records.is_empty() {
+                    break;
+                }
+                events.extend(
+                    batch
+                        .records
+                        .iter()
+                        .map(|r| serde_json::from_slice::<Event>(&r.payload).unwrap())
+                        .filter(|e| e.auction_id == auction),
+                );
+            }
+            sub.close().await.unwrap();
+            if events.len() >= want || tokio::time::Instant::now() >= deadline {
+                return events;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+pub fn terms(starting_price: i64, buy_now_price: Option<i64>) -> Terms {
+    Terms {
+        seller_id: UserId::new(),
+        currency: Currency::default(),
+        starting_price,
+        reserve_price: None,
+        buy_now_price,
+    }
+}
