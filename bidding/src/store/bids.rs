@@ -59,7 +59,7 @@ pub async fn insert_pending(
         "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, max_amount,
                            idempotency_key, request_hash, received_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (bidder_id, idempotency_key) DO NOTHING",
+         ON CONFLICT (bidder_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING",
     )
     .bind(bid.bid_id)
     .bind(bid.auction_id)
@@ -99,7 +99,7 @@ pub async fn insert_pending_batch(
                            idempotency_key, request_hash, received_at)
          SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int8[],
                               $6::int8[], $7::text[], $8::text[], $9::timestamptz[])
-         ON CONFLICT (bidder_id, idempotency_key) DO NOTHING
+         ON CONFLICT (bidder_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING bid_id",
     )
     .bind(batch.iter().map(|b| b.bid_id.0).collect::<Vec<_>>())
