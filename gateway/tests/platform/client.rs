@@ -168,6 +168,27 @@ impl Api {
         .await
     }
 
+    /// Lists an item (art, starting at 1,000), has the admin schedule it from now for
+    /// `lasts`, and waits until it is open; returns its id.
+    pub async fn open_auction(
+        &self,
+        admin: &User,
+        seller: &User,
+        title: &str,
+        lasts: Duration,
+    ) -> String {
+        let listing =
+            json!({"title": title, "description": "", "category": "art", "startingPrice": 1_000});
+        let id = self.list_item(seller, listing).await;
+        let res = self.schedule(admin, &id, Duration::ZERO, lasts).await;
+        assert_eq!(res.status, 200, "schedule: {}", res.body);
+        self.wait_auction(&id, Duration::from_secs(20), "open", |a| {
+            a["status"] == "open"
+        })
+        .await;
+        id
+    }
+
     pub async fn auction(&self, id: &str) -> Value {
         let res = self
             .send("GET", &format!("/api/auctions/{id}"), None, None)

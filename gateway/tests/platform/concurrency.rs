@@ -2,7 +2,6 @@
 //! the price is what the rules give for that order, and `seq` has no gaps.
 
 use crate::harness::Platform;
-use serde_json::json;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -13,17 +12,8 @@ async fn five_hundred_simultaneous_bids_leave_one_consistent_leader() {
     let admin = platform.admin().await;
     let seller = api.signup("seller").await;
     let id = api
-        .list_item(
-            &seller,
-            json!({"title": "Crowded", "description": "", "category": "art", "startingPrice": 1_000}),
-        )
+        .open_auction(&admin, &seller, "Crowded", Duration::from_secs(120))
         .await;
-    api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(120))
-        .await;
-    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
-        a["status"] == "open"
-    })
-    .await;
 
     let mut bidders = Vec::new();
     for i in 0..100 {

@@ -7,20 +7,32 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 #[derive(Debug)]
-struct SseEvent {
-    name: String,
-    id: Option<String>,
-    data: Value,
+pub(crate) struct SseEvent {
+    pub name: String,
+    pub id: Option<String>,
+    pub data: Value,
 }
 
 /// A minimal SSE reader over a streaming HTTP response.
-struct Stream {
+pub(crate) struct Stream {
     body: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
     buffer: String,
 }
 
 impl Stream {
-    async fn open(api: &Api, path: &str, headers: &[(&str, String)]) -> Stream {
+    pub async fn open(api: &Api, path: &str, headers: &[(&str, String)]) -> Stream {
+        match Self::try_open(api, path, headers).await {
+            Ok(stream) => stream,
+            Err(status) => panic!("{path}: {status}"),
+        }
+    }
+
+    /// Opens the stream, or tells the status it was refused with.
+    pub async fn try_open(
+        api: &Api,
+        path: &str,
+        headers: &[(&str, String)],
+    ) -> Result<Stream, reqwest::StatusCode> {
         let mut req = api
             .http
             .get(format!("{}{path}", api.base))
@@ -29,19 +41,21 @@ impl Stream {
             req = req.header(*k, v);
         }
         let res = req.send().await.unwrap();
-        assert_eq!(res.status(), 200, "{path}");
+        if res.status() != 200 {
+            return Err(res.status());
+        }
         assert!(res.headers()["content-type"]
             .to_str()
             .unwrap()
             .starts_with("text/event-stream"));
-        Stream {
+        Ok(Stream {
             body: Box::pin(res.bytes_stream()),
             buffer: String::new(),
-        }
+        })
     }
 
     /// The next event (comments and retry lines skipped), waiting at most 10 s.
-    async fn next(&mut self) -> SseEvent {
+    pub async fn next(&mut self) -> SseEvent {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
@@ -73,7 +87,7 @@ impl Stream {
         }
     }
 
-    async fn next_named(&mut self, name: &str) -> SseEvent {
+    pub async fn next_named(&mut self, name: &str) -> SseEvent {
         loop {
             let e = self.next().await;
             if e.name == name {
@@ -85,20 +99,10 @@ impl Stream {
 
 async fn open_auction(platform: &Platform, seller: &User) -> String {
     let admin = platform.admin().await;
-    let api = &platform.api;
-    let id = api
-        .list_item(
-            seller,
-            json!({"title": "Live", "description": "", "category": "art", "startingPrice": 1_000}),
-        )
-        .await;
-    api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(120))
-        .await;
-    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
-        a["status"] == "open"
-    })
-    .await;
-    id
+    platform
+        .api
+        .open_auction(&admin, seller, "Live", Duration::from_secs(120))
+        .await
 }
 
 #[tokio::test]
@@ -182,5 +186,135 @@ async fn bidders_hear_about_their_own_bids_only() {
 
     let anonymous = api.send("GET", "/api/me/events", None, None).await;
     assert_eq!(anonymous.status, 401);
+    platform.stop().await;
+}
+
+/// The events of a private stream up to and including the first named `last`.
+async fn events_until(stream: &mut Stream, last: &str) -> Vec<SseEvent> {
+    let mut seen = Vec::new();
+    loop {
+        let event = stream.next().await;
+        let done = event.name == last;
+        seen.push(event);
+        if done {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test]
+async fn watchers_hear_once_that_an_auction_ends_and_bidders_review_it() {
+    let platform = Platform::start_with(|c| c.auction.auction_ending_notice_secs = 4).await;
+    let api = &platform.api;
+    let step = |price| platform.rules.increments.step_above(price);
+    let (seller, alice, bob) = (
+        api.signup("seller").await,
+        api.signup("alice").await,
+        api.signup("bob").await,
+    );
+    let admin = platform.admin().await;
+    let cookie = |u: &User| vec![("cookie", format!("access_token={}", u.token))];
+    let mut alice_stream = Stream::open(api, "/api/me/events", &cookie(&alice)).await;
+    let mut bob_stream = Stream::open(api, "/api/me/events", &cookie(&bob)).await;
+    let id = api
+        .list_item(
+            &seller,
+            json!({"title": "Ending soon", "description": "", "category": "art", "startingPrice": 1_000}),
+        )
+        .await;
+    let watch = api
+        .send(
+            "PUT",
+            &format!("/api/me/watchlist/{id}"),
+            Some(&alice.token),
+            None,
+        )
+        .await;
+    assert_eq!(watch.status, 204);
+    api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(12))
+        .await;
+    let opened = api
+        .wait_auction(&id, Duration::from_secs(20), "open", |a| {
+            a["status"] == "open"
+        })
+        .await;
+    assert_eq!(
+        opened["minimumBid"], 1_000,
+        "the starting price before any bid"
+    );
+
+    // Bids move the minimum; a bid under it is refused.
+    let first = api.bid(&alice, &id, 1_000, None).await;
+    api.bid(&bob, &id, 2_000, None).await;
+    api.wait_auction(&id, Duration::from_secs(20), "the minimum to move", |a| {
+        a["minimumBid"] == step(2_000)
+    })
+    .await;
+    let low = api.bid(&alice, &id, 1_500, None).await;
+    assert_eq!(api.outcome(&alice, &low).await["reason"], "below_minimum");
+
+    // Each bidder's own bids, newest first, and nobody else's.
+    let mine = api
+        .send("GET", "/api/me/bids", Some(&alice.token), None)
+        .await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let ids: Vec<&str> = mine.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["bidId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [low.as_str(), first.as_str()]);
+    let theirs = api
+        .send("GET", "/api/me/bids", Some(&bob.token), None)
+        .await;
+    assert_eq!(theirs.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(theirs.body["items"][0]["amount"], 2_000);
+
+    // The analysis counts the accepted bids and follows the price.
+    let analysis = api
+        .send("GET", &format!("/api/auctions/{id}/analysis"), None, None)
+        .await;
+    assert_eq!(analysis.status, 200, "{}", analysis.body);
+    assert_eq!(analysis.body["status"], "open");
+    assert_eq!(analysis.body["bidCount"], 2);
+    assert_eq!(analysis.body["uniqueBidders"], 2);
+    assert_eq!(analysis.body["startingPrice"], 1_000);
+    assert!(analysis.body["finalPrice"].is_null());
+    let prices: Vec<&Value> = analysis.body["pricePoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["price"])
+        .collect();
+    assert_eq!(prices, [&json!(1_000), &json!(2_000)]);
+    let counted: i64 = analysis.body["bidsPerMinute"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(counted, 2);
+
+    // Alice watches: one `auction.ending`, then the close. Bob only bid: no notice.
+    let to_alice = events_until(&mut alice_stream, "auction.closed").await;
+    let endings: Vec<&SseEvent> = to_alice
+        .iter()
+        .filter(|e| e.name == "auction.ending")
+        .collect();
+    assert_eq!(endings.len(), 1, "{to_alice:?}");
+    assert_eq!(endings[0].data["auctionId"], id.as_str());
+    assert_eq!(endings[0].data["title"], "Ending soon");
+    assert_eq!(endings[0].data["endsAt"], opened["endsAt"]);
+    let to_bob = events_until(&mut bob_stream, "won").await;
+    assert!(
+        to_bob.iter().all(|e| e.name != "auction.ending"),
+        "{to_bob:?}"
+    );
+    let closed = api
+        .send("GET", &format!("/api/auctions/{id}/analysis"), None, None)
+        .await;
+    assert_eq!(closed.body["status"], "closed");
+    assert_eq!(closed.body["finalPrice"], 2_000);
     platform.stop().await;
 }

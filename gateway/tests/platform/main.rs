@@ -8,6 +8,7 @@ mod bad_input;
 mod concurrency;
 mod journey;
 mod live;
+mod live_processes;
 mod processes;
 mod restart;
 mod search;

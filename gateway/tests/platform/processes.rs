@@ -9,11 +9,18 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// What a process runs (`SERVICES`) and the settings it has beyond the cluster's own.
+struct Process {
+    services: &'static str,
+    env: Vec<(&'static str, String)>,
+}
+
 pub struct Cluster {
     pub api: Api,
     pub database_url: String,
     pub bus_url: String,
     env: HashMap<&'static str, String>,
+    processes: HashMap<&'static str, Process>,
     children: HashMap<&'static str, Child>,
     ports: HashMap<&'static str, u16>,
     logs: std::path::PathBuf,
@@ -86,6 +93,16 @@ impl Cluster {
             database_url,
             bus_url,
             env,
+            processes: ROLES
+                .iter()
+                .map(|r| {
+                    let process = Process {
+                        services: r,
+                        env: Vec::new(),
+                    };
+                    (*r, process)
+                })
+                .collect(),
             children: HashMap::new(),
             ports,
             logs,
@@ -99,21 +116,41 @@ impl Cluster {
         cluster
     }
 
-    pub fn spawn(&mut self, role: &'static str) {
+    /// Starts one more process named `name` running `services`, listening on a port of
+    /// its own given to it by `port_variable`; returns its base URL once it is ready.
+    pub async fn add_process(
+        &mut self,
+        name: &'static str,
+        services: &'static str,
+        port_variable: &'static str,
+    ) -> String {
+        let port = free_port();
+        self.ports.insert(name, port);
+        let env = vec![(port_variable, port.to_string())];
+        self.processes.insert(name, Process { services, env });
+        self.spawn(name);
+        self.wait_ready(name).await;
+        format!("http://127.0.0.1:{port}")
+    }
+
+    /// Starts (or starts again) the process named `name`.
+    pub fn spawn(&mut self, name: &'static str) {
+        let Process { services, env } = &self.processes[name];
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(self.logs.join(format!("{}.log", role.replace(',', "-"))))
+            .open(self.logs.join(format!("{}.log", name.replace(',', "-"))))
             .unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_platform"))
             .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
-            .env("SERVICES", role)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .env("SERVICES", *services)
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
             .spawn()
             .expect("the platform binary starts");
-        self.children.insert(role, child);
+        self.children.insert(name, child);
     }
 
     pub async fn wait_ready(&mut self, role: &'static str) {
@@ -178,17 +215,8 @@ async fn killing_the_bidding_process_loses_no_bid_and_applies_none_twice() {
     let admin = cluster.admin().await;
     let seller = api.signup("seller").await;
     let id = api
-        .list_item(
-            &seller,
-            serde_json::json!({"title": "Under fire", "description": "", "category": "art", "startingPrice": 1_000}),
-        )
+        .open_auction(&admin, &seller, "Under fire", Duration::from_secs(600))
         .await;
-    api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(600))
-        .await;
-    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
-        a["status"] == "open"
-    })
-    .await;
     let mut bidders = Vec::new();
     for i in 0..8 {
         bidders.push(api.signup(&format!("bidder{i}")).await);

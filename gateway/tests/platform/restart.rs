@@ -2,7 +2,6 @@
 //! Postgres remembers everything else.
 
 use crate::harness::Platform;
-use serde_json::json;
 use std::time::Duration;
 
 #[tokio::test]
@@ -13,17 +12,8 @@ async fn a_restarted_platform_keeps_taking_bids_and_decides_those_it_had_accepte
     let seller = api.signup("seller").await;
     let alice = api.signup("alice").await;
     let id = api
-        .list_item(
-            &seller,
-            json!({"title": "Restart", "description": "", "category": "art", "startingPrice": 1_000}),
-        )
+        .open_auction(&admin, &seller, "Restart", Duration::from_secs(120))
         .await;
-    api.schedule(&admin, &id, Duration::ZERO, Duration::from_secs(120))
-        .await;
-    api.wait_auction(&id, Duration::from_secs(20), "open", |a| {
-        a["status"] == "open"
-    })
-    .await;
     let before = api.bid(&alice, &id, 1_000, None).await;
     assert_eq!(api.outcome(&alice, &before).await["status"], "accepted");
     let database_url = first.database_url.clone();
