@@ -104,7 +104,7 @@ impl Api {
     ) -> anyhow::Result<String> {
         let body = json!({
             "title": title,
-            "description": "A lot listed by the bid-path benchmark.",
+            "description": "A lot listed by a benchmark.",
             "category": "collectibles",
             "startingPrice": starting_price,
         });
@@ -139,19 +139,23 @@ impl Api {
         Ok(())
     }
 
+    /// The auction as `GET /api/auctions/{id}` shows it.
+    pub async fn auction(&self, id: &str) -> anyhow::Result<Value> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/api/auctions/{id}"),
+            None,
+            Value::Null,
+            200,
+        )
+        .await
+    }
+
     /// Waits until the auction is `open` in the read model (so the engine knows it).
     pub async fn wait_open(&self, id: &str, timeout: Duration) -> anyhow::Result<()> {
         let started = Instant::now();
         loop {
-            let auction = self
-                .call(
-                    reqwest::Method::GET,
-                    &format!("/api/auctions/{id}"),
-                    None,
-                    Value::Null,
-                    200,
-                )
-                .await?;
+            let auction = self.auction(id).await?;
             if auction["status"] == "open" {
                 return Ok(());
             }

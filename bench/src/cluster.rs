@@ -1,6 +1,7 @@
 //! The platform under test: the release `platform` binary started with a fresh database
 //! and a fresh bus namespace, as one process (`SERVICES=all`) or as the separate roles of
-//! a production deployment. Dropping the cluster stops every process it started.
+//! a production deployment, over the Kafka-protocol broker or (one process only) the
+//! in-process log. Dropping the cluster stops every process it started.
 
 use anyhow::Context as _;
 use std::collections::BTreeMap;
@@ -42,13 +43,21 @@ impl Topology {
     }
 }
 
+/// The bus the processes share.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BusChoice {
+    /// The in-process partitioned log: every role must be in the one process.
+    Memory,
+    /// A Kafka-protocol broker at `host:port[,host:port]`, with a namespace of the run's own.
+    Kafka(String),
+}
+
 #[derive(Clone, Debug)]
 pub struct ClusterConfig {
     pub binary: PathBuf,
     /// A database URL on the server to create the fresh database on.
     pub base_database_url: String,
-    /// `host:port` of the Kafka-protocol broker.
-    pub brokers: String,
+    pub bus: BusChoice,
     pub topology: Topology,
     pub command_partitions: i32,
     pub event_partitions: i32,
@@ -56,6 +65,8 @@ pub struct ClusterConfig {
     pub database_max_connections: u32,
     /// Where the processes' logs go.
     pub logs: PathBuf,
+    /// Settings of the run on top of the shared ones (they win over them).
+    pub extra_env: Vec<(String, String)>,
 }
 
 pub struct Cluster {
@@ -66,6 +77,26 @@ pub struct Cluster {
     /// `/metrics` of the process that runs the bid engine.
     pub engine_metrics_url: String,
     children: Vec<(String, Child)>,
+}
+
+/// The host (and port) of a database URL.
+pub fn database_host(url: &str) -> &str {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    authority
+        .rsplit_once('@')
+        .map(|(_, h)| h)
+        .unwrap_or(authority)
+}
+
+/// `given`, or the release `platform` binary under `$CARGO_TARGET_DIR` (else `target`).
+pub fn release_binary(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("target"));
+        target.join("release").join("platform")
+    })
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -86,7 +117,10 @@ fn shared_env(
         ("DATABASE_URL", database_url.to_owned()),
         (
             "BUS_URL",
-            format!("kafka://{}?namespace={namespace}", config.brokers),
+            match &config.bus {
+                BusChoice::Memory => "memory://".to_owned(),
+                BusChoice::Kafka(brokers) => format!("kafka://{brokers}?namespace={namespace}"),
+            },
         ),
         ("COMMAND_PARTITIONS", config.command_partitions.to_string()),
         ("EVENT_PARTITIONS", config.event_partitions.to_string()),
@@ -126,7 +160,12 @@ fn shared_env(
     for (var, port) in ports {
         env.push((var, port.to_string()));
     }
-    env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    let mut env: Vec<(String, String)> = env.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    for (var, value) in &config.extra_env {
+        env.retain(|(k, _)| k != var);
+        env.push((var.clone(), value.clone()));
+    }
+    env
 }
 
 impl Cluster {
@@ -135,6 +174,10 @@ impl Cluster {
             config.binary.is_file(),
             "no platform binary at {} (build it with `cargo build --release -p gateway --bin platform`)",
             config.binary.display()
+        );
+        anyhow::ensure!(
+            config.bus != BusChoice::Memory || config.topology == Topology::Single,
+            "the in-process bus only connects roles of one process: use a broker for split roles"
         );
         let database_url =
             platform_core::db::create_fresh_database(&config.base_database_url, "bench")
@@ -217,6 +260,14 @@ impl Cluster {
         self.children.iter().map(|(_, c)| c.id()).collect()
     }
 
+    /// `(SERVICES value, pid)` of each process, in start order (the gateway last).
+    pub fn processes(&self) -> Vec<(String, u32)> {
+        self.children
+            .iter()
+            .map(|(role, c)| (role.clone(), c.id()))
+            .collect()
+    }
+
     /// Whether every process is still running.
     pub fn check_alive(&mut self) -> anyhow::Result<()> {
         for (role, child) in &mut self.children {
@@ -228,6 +279,35 @@ impl Cluster {
             }
         }
         Ok(())
+    }
+
+    /// Drops the run's database and bus topics; failures only leave garbage, so they are
+    /// reported and ignored.
+    pub async fn drop_run_data(&self, config: &ClusterConfig) {
+        if let BusChoice::Kafka(brokers) = &config.bus {
+            let prefix = format!("{}.", self.namespace);
+            if let Err(e) = crate::broker::delete_topics_with_prefix(brokers, &prefix).await {
+                eprintln!("could not delete the run's topics: {e:#}");
+            }
+        }
+        let name = self
+            .database_url
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let dropped = async {
+            let mut conn =
+                <sqlx::PgConnection as sqlx::Connection>::connect(&config.base_database_url)
+                    .await?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&mut conn)
+                .await?;
+            anyhow::Ok(())
+        };
+        if let Err(e) = dropped.await {
+            eprintln!("could not drop database {name}: {e:#}");
+        }
     }
 
     /// Stops the processes (SIGKILL: the run is over, nothing of it is needed any more).
@@ -253,12 +333,13 @@ mod tests {
         ClusterConfig {
             binary: PathBuf::from("/nonexistent/platform"),
             base_database_url: "postgres://postgres@127.0.0.1:5432/postgres".into(),
-            brokers: "127.0.0.1:19092".into(),
+            bus: BusChoice::Kafka("127.0.0.1:19092".into()),
             topology,
             command_partitions: 8,
             event_partitions: 8,
             database_max_connections: 20,
             logs: PathBuf::from("/tmp"),
+            extra_env: vec![("SOFT_CLOSE_WINDOW_SECS".into(), "30".into())],
         }
     }
 
@@ -269,6 +350,23 @@ mod tests {
             .enumerate()
             .map(|(i, (_, var))| (*var, 9000 + i as u16))
             .collect()
+    }
+
+    #[test]
+    fn database_host_is_read_from_the_url() {
+        assert_eq!(
+            database_host("postgres://postgres@127.0.0.1:5432/postgres"),
+            "127.0.0.1:5432"
+        );
+        assert_eq!(
+            database_host("postgres://u:p@db.example:5432/x?sslmode=disable"),
+            "db.example:5432"
+        );
+        assert_eq!(database_host("postgres://localhost/x"), "localhost");
+        assert_eq!(
+            release_binary(Some("/x/platform".into())),
+            PathBuf::from("/x/platform")
+        );
     }
 
     #[test]
@@ -289,7 +387,14 @@ mod tests {
         assert_eq!(get("SEARCH_SERVICE_URL"), get("NOTIFICATION_SERVICE_URL"));
         assert_eq!(get("GATEWAY_PORT"), Some("9003"));
         assert!(get("JWT_SECRET").unwrap().len() >= 32);
-        assert_eq!(get("SOFT_CLOSE_WINDOW_SECS"), Some("0"));
+        // A run's own setting replaces the shared one instead of adding a second value.
+        assert_eq!(get("SOFT_CLOSE_WINDOW_SECS"), Some("30"));
+        assert_eq!(
+            env.iter()
+                .filter(|(k, _)| k == "SOFT_CLOSE_WINDOW_SECS")
+                .count(),
+            1
+        );
     }
 
     #[test]
@@ -303,6 +408,19 @@ mod tests {
         assert!(env.iter().all(|(k, _)| !k.ends_with("_SERVICE_URL")));
         assert!(env.iter().any(|(k, v)| k == "GATEWAY_PORT" && v == "9000"));
         assert_eq!(Topology::roles(Topology::Single)[0].0, "all");
+        let mut memory = config(Topology::Single);
+        memory.bus = BusChoice::Memory;
+        let env = shared_env(&memory, "postgres://db", "benchx", &ports(Topology::Single));
+        assert!(env.iter().any(|(k, v)| k == "BUS_URL" && v == "memory://"));
+    }
+
+    #[tokio::test]
+    async fn split_roles_need_a_broker() {
+        let mut split = config(Topology::Split);
+        split.bus = BusChoice::Memory;
+        split.binary = std::env::current_exe().unwrap();
+        let err = Cluster::start(&split).await.err().unwrap();
+        assert!(err.to_string().contains("in-process bus"), "{err}");
     }
 
     #[tokio::test]

@@ -134,6 +134,56 @@ pub async fn measure(pool: &PgPool) -> sqlx::Result<Decisions> {
     })
 }
 
+/// The notices a bidder's private stream must carry for the stored decisions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Notices {
+    pub accepted: i64,
+    pub rejected: i64,
+    /// Times another bidder's accepted bid took the lead from this one.
+    pub outbid: i64,
+}
+
+impl Notices {
+    pub fn total(&self) -> i64 {
+        self.accepted + self.rejected + self.outbid
+    }
+}
+
+/// Notices due to each bidder (by user id), from the decided bids. Bids without a maximum
+/// are assumed: the leader is then always the bidder of the newest accepted bid.
+pub async fn notices_by_bidder(
+    pool: &PgPool,
+) -> sqlx::Result<std::collections::HashMap<String, Notices>> {
+    let mut due: std::collections::HashMap<String, Notices> = Default::default();
+    let decided: Vec<(uuid::Uuid, i64, i64)> = sqlx::query_as(
+        "SELECT bidder_id,
+                count(*) FILTER (WHERE status = 'accepted'),
+                count(*) FILTER (WHERE status = 'rejected')
+         FROM bidding.bids GROUP BY 1",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (bidder, accepted, rejected) in decided {
+        let n = due.entry(bidder.to_string()).or_default();
+        n.accepted = accepted;
+        n.rejected = rejected;
+    }
+    let outbid: Vec<(uuid::Uuid, i64)> = sqlx::query_as(
+        "SELECT previous, count(*) FROM (
+             SELECT bidder_id,
+                    lag(bidder_id) OVER (PARTITION BY auction_id ORDER BY seq) AS previous
+             FROM bidding.bids WHERE status = 'accepted'
+         ) leads
+         WHERE previous IS NOT NULL AND previous <> bidder_id GROUP BY 1",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (bidder, times) in outbid {
+        due.entry(bidder.to_string()).or_default().outbid = times;
+    }
+    Ok(due)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

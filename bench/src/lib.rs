@@ -8,10 +8,15 @@
 //! * [`broker`] — the raw Kafka-protocol broker: produce then consume with rdkafka.
 //! * [`cluster`] — the platform binary started as one process or as separate roles.
 //! * [`api`] — the public HTTP API as a script uses it (setup of sellers, bidders, auctions).
-//! * [`load`] — the open-loop bid generator.
+//! * [`load`] — the open-loop bid generator of the bid path.
+//! * [`live_bids`] — the live benchmark's bids: rising amounts that name the bid.
+//! * [`sse`] — a minimal Server-Sent Events reader.
+//! * [`watch`] — thousands of SSE watchers, public and private, and their checks.
+//! * [`memory`] — resident memory of the platform's processes.
 //! * [`decisions`] — what the engine stored, read back from Postgres.
 //! * [`engine`] — the engine's batch counters from its `/metrics`.
-//! * [`report`] — the printed block and its markdown twin.
+//! * [`report`] — the bid path's printed block and its markdown twin.
+//! * [`live_report`] — the same for the live benchmark.
 
 pub mod api;
 pub mod broker;
@@ -20,9 +25,14 @@ pub mod cpu;
 pub mod decisions;
 pub mod engine;
 pub mod latency;
+pub mod live_bids;
+pub mod live_report;
 pub mod load;
 pub mod machine;
+pub mod memory;
 pub mod report;
+pub mod sse;
+pub mod watch;
 
 /// Whether `host` (a host, `host:port` or a URL authority) is on this machine. Load is
 /// only ever sent to loopback addresses.

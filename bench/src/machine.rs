@@ -37,6 +37,13 @@ impl Machine {
     }
 }
 
+/// Raises this process's limit of open files (every socket is one) to the most the system
+/// allows it, and returns the limit now in force. Processes started afterwards inherit it.
+pub fn raise_open_files_limit() -> anyhow::Result<u64> {
+    let soft = rlimit::increase_nofile_limit(u64::MAX)?;
+    Ok(soft)
+}
+
 /// The value of the first `name : value` line.
 fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
     text.lines().find_map(|line| {
@@ -69,6 +76,14 @@ mod tests {
         assert_eq!(m.cpu_model, "AMD EPYC 7B13");
         assert_eq!(m.memory_bytes, 24_576_000 * 1024);
         assert_eq!(m.to_string(), "AMD EPYC 7B13, 2 cores, 23.4 GiB memory");
+    }
+
+    #[test]
+    fn the_open_files_limit_is_raised_to_the_hard_one() {
+        let soft = raise_open_files_limit().unwrap();
+        let (now, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).unwrap();
+        assert_eq!(soft, now);
+        assert!(now == hard || hard == rlimit::INFINITY, "{now} of {hard}");
     }
 
     #[test]

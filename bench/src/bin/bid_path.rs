@@ -6,7 +6,7 @@
 use anyhow::Context as _;
 use bench::api::{http_client, Api, User};
 use bench::broker::{self, BrokerConfig};
-use bench::cluster::{Cluster, ClusterConfig, Topology, ADMIN_EMAIL, ADMIN_PASSWORD};
+use bench::cluster::{BusChoice, Cluster, ClusterConfig, Topology, ADMIN_EMAIL, ADMIN_PASSWORD};
 use bench::engine::EngineMetrics;
 use bench::load::{self, LoadConfig, Targets};
 use bench::machine::Machine;
@@ -78,24 +78,6 @@ struct Args {
     logs: PathBuf,
 }
 
-fn database_host(url: &str) -> &str {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let authority = rest.split(['/', '?']).next().unwrap_or("");
-    authority
-        .rsplit_once('@')
-        .map(|(_, h)| h)
-        .unwrap_or(authority)
-}
-
-fn platform_binary(args: &Args) -> PathBuf {
-    args.platform_bin.clone().unwrap_or_else(|| {
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("target"));
-        target.join("release").join("platform")
-    })
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -105,7 +87,7 @@ async fn main() -> anyhow::Result<()> {
         args.kafka
     );
     anyhow::ensure!(
-        is_loopback_host(database_host(&args.database_url)),
+        is_loopback_host(bench::cluster::database_host(&args.database_url)),
         "Postgres must be on this machine (loopback)"
     );
     let mut report = Report {
@@ -146,14 +128,15 @@ async fn main() -> anyhow::Result<()> {
 
 async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
     let config = ClusterConfig {
-        binary: platform_binary(args),
+        binary: bench::cluster::release_binary(args.platform_bin.clone()),
         base_database_url: args.database_url.clone(),
-        brokers: args.kafka.clone(),
+        bus: BusChoice::Kafka(args.kafka.clone()),
         topology: args.topology,
         command_partitions: args.partitions,
         event_partitions: args.partitions,
         database_max_connections: args.db_connections,
         logs: args.logs.clone(),
+        extra_env: Vec::new(),
     };
     eprintln!("platform: starting {}", args.topology.describe());
     let mut cluster = Cluster::start(&config).await?;
@@ -161,7 +144,7 @@ async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
     let outcome = load_and_measure(args, &mut cluster).await;
     cluster.stop();
     if !args.keep {
-        clean_up(args, &cluster).await;
+        cluster.drop_run_data(&config).await;
     }
     outcome
 }
@@ -269,49 +252,9 @@ async fn set_up(api: &Api, args: &Args) -> anyhow::Result<(Vec<String>, Vec<User
     Ok((ids, bidders))
 }
 
-/// Drops the run's database and bus topics; failures only leave garbage, so they are
-/// reported and ignored.
-async fn clean_up(args: &Args, cluster: &Cluster) {
-    if let Err(e) =
-        broker::delete_topics_with_prefix(&args.kafka, &format!("{}.", cluster.namespace)).await
-    {
-        eprintln!("could not delete the run's topics: {e:#}");
-    }
-    let name = cluster
-        .database_url
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_owned();
-    let dropped = async {
-        let mut conn =
-            <sqlx::PgConnection as sqlx::Connection>::connect(&args.database_url).await?;
-        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .execute(&mut conn)
-            .await?;
-        anyhow::Ok(())
-    };
-    if let Err(e) = dropped.await {
-        eprintln!("could not drop database {name}: {e:#}");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn database_host_is_read_from_the_url() {
-        assert_eq!(
-            database_host("postgres://postgres@127.0.0.1:5432/postgres"),
-            "127.0.0.1:5432"
-        );
-        assert_eq!(
-            database_host("postgres://u:p@db.example:5432/x?sslmode=disable"),
-            "db.example:5432"
-        );
-        assert_eq!(database_host("postgres://localhost/x"), "localhost");
-    }
 
     #[test]
     fn arguments_are_bounded() {

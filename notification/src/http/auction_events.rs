@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use platform_core::{ApiError, ApiPath, ApiQuery, AuctionId};
-use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Live events of one auction.
@@ -63,11 +62,9 @@ pub async fn auction_events(
                 Ok(Some(stored)) => stored
                     .into_iter()
                     .map(|s| {
-                        Arc::new(Frame {
-                            id: s.update.seq,
-                            name: Cow::Owned(s.name),
-                            data: s.update.render(attached.watchers),
-                        })
+                        let seq = s.update.seq;
+                        let data = s.update.render(attached.watchers);
+                        Arc::new(Frame::new(seq, s.name, &data))
                     })
                     .collect(),
                 Ok(None) => vec![attached.snapshot],

@@ -14,11 +14,12 @@ const MAX_STREAM: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Events (each `data:` is one JSON object: the notice's fields in camelCase plus
 /// `auctionId`, `seq` and `at`): `bid.accepted` (`bidId`, `amount`, `currentPrice`,
 /// `leading`), `bid.rejected` (`bidId`, `reason`), `outbid` (`currentPrice`), `won`
-/// (`finalPrice`), `auction.closed` (`winnerId`, `finalPrice`); all carry `bidderId`, the
-/// user. Nobody receives another user's notices. Ids grow with every notice; with
-/// `Last-Event-ID` the notices after it are sent again while this instance still holds
-/// them. The stream ends when the caller's token expires. (`auction.ending` for watched
-/// auctions needs the watchlist, which the auction service owns; it is not sent here.)
+/// (`finalPrice`), `auction.closed` (`winnerId`, `finalPrice`), all carrying `bidderId`,
+/// the user; and `auction.ending` (`endsAt`, `title`, `userId`), once per watched auction
+/// when its end comes within the notice window (sent by the auction service, which owns
+/// the watchlist). Nobody receives another user's notices. Ids grow with every notice;
+/// with `Last-Event-ID` the notices after it are sent again while this instance still
+/// holds them. The stream ends when the caller's token expires.
 #[utoipa::path(
     get, path = "/api/me/events", tag = "live",
     params(

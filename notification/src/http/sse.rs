@@ -1,19 +1,28 @@
 //! Turning frames into an SSE response: `retry:` first, then what the client missed, then
 //! live frames, with comment heartbeats when quiet, until `end` fires, the client goes, or
 //! the stream is detached for falling behind.
+//!
+//! Frames are already encoded and shared: the body hands each to the connection as it is
+//! (the connection writes the frames it has queued together). A stream takes the frames
+//! that arrived while it was busy in one go, a bounded number at a time.
 
 use crate::hub::{Frame, Subscription};
-use axum::http::HeaderName;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::response::Response;
 use futures::{stream, Stream, StreamExt};
 use std::convert::Infallible;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::{Instant, Sleep};
 
-/// How long a browser waits before reconnecting.
-const RETRY: Duration = Duration::from_millis(3000);
+/// How long a browser waits before reconnecting (`retry:` in milliseconds).
+const RETRY: &[u8] = b"retry: 3000\n\n";
+const HEARTBEAT: &[u8] = b":heartbeat\n\n";
+/// Most frames a stream takes from its feed at once.
+const MAX_BATCH: usize = 32;
 
 pub fn respond(
     missed: Vec<Arc<Frame>>,
@@ -22,36 +31,118 @@ pub fn respond(
     end: impl Future<Output = ()> + Send + 'static,
     heartbeat: Duration,
 ) -> Response {
-    let retry = stream::once(async { Event::default().retry(RETRY) });
-    let missed = stream::iter(missed).map(|frame| to_event(&frame));
-    let events = retry
-        .chain(missed)
-        .chain(live_frames(live, sent))
+    let first = joined(
+        std::iter::once(Bytes::from_static(RETRY)).chain(missed.iter().map(|f| f.wire.clone())),
+    );
+    let events = stream::once(async { first })
+        .chain(live_frames(live, sent, heartbeat))
         .take_until(end)
         .map(Ok::<_, Infallible>);
-    let sse = Sse::new(events).keep_alive(KeepAlive::new().interval(heartbeat).text("heartbeat"));
-    // `Sse` sets `Content-Type` and `Cache-Control: no-cache`; nginx and friends must not
-    // hold events back either.
-    ([(HeaderName::from_static("x-accel-buffering"), "no")], sse).into_response()
+    let mut response = Response::new(Body::from_stream(events));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // nginx and friends must not hold events back.
+    headers.insert(
+        HeaderName::from_static("x-accel-buffering"),
+        HeaderValue::from_static("no"),
+    );
+    response
 }
 
-/// Live frames newer than `sent`: a stream attaches before it reads what it missed, so
-/// its buffer may begin with frames it has already sent.
-fn live_frames(live: Subscription, sent: i64) -> impl Stream<Item = Event> + Send {
-    stream::unfold((live, sent), |(mut live, sent)| async move {
+struct Live {
+    frames: Subscription,
+    /// The newest id the client has: a stream attaches before it reads what it missed,
+    /// so its first live frames may be ones it has already sent.
+    sent: i64,
+    batch: Vec<Arc<Frame>>,
+    /// The next frame of `batch` to send.
+    next: usize,
+    /// Fires at the latest when a heartbeat may be due; re-armed lazily, not per frame.
+    quiet: Pin<Box<Sleep>>,
+    last_write: Instant,
+    heartbeat: Duration,
+}
+
+fn live_frames(frames: Subscription, sent: i64, heartbeat: Duration) -> impl Stream<Item = Bytes> {
+    let now = Instant::now();
+    let live = Live {
+        frames,
+        sent,
+        batch: Vec::new(),
+        next: 0,
+        quiet: Box::pin(tokio::time::sleep_until(now + heartbeat)),
+        last_write: now,
+        heartbeat,
+    };
+    stream::unfold(live, |mut live| async move {
         loop {
-            let frame = live.next().await?;
-            if frame.id > sent {
-                let event = to_event(&frame);
-                return Some((event, (live, frame.id)));
+            while let Some(frame) = live.batch.get(live.next) {
+                live.next += 1;
+                if frame.id > live.sent {
+                    live.sent = frame.id;
+                    let wire = frame.wire.clone();
+                    return Some((wire, live));
+                }
+            }
+            live.batch.clear();
+            live.next = 0;
+            tokio::select! {
+                more = live.frames.next_frames(&mut live.batch, MAX_BATCH) => {
+                    if !more {
+                        return None;
+                    }
+                    live.last_write = Instant::now();
+                }
+                () = &mut live.quiet => {
+                    let due = live.last_write + live.heartbeat;
+                    let now = Instant::now();
+                    if now >= due {
+                        live.last_write = now;
+                        live.quiet.as_mut().reset(now + live.heartbeat);
+                        return Some((Bytes::from_static(HEARTBEAT), live));
+                    }
+                    live.quiet.as_mut().reset(due);
+                }
             }
         }
     })
 }
 
-fn to_event(frame: &Frame) -> Event {
-    Event::default()
-        .event(frame.name.as_ref())
-        .id(frame.id.to_string())
-        .data(&frame.data)
+/// The pieces as one buffer (a single piece is passed on without copying).
+fn joined(pieces: impl Iterator<Item = Bytes>) -> Bytes {
+    let mut pieces = pieces.peekable();
+    let Some(first) = pieces.next() else {
+        return Bytes::new();
+    };
+    if pieces.peek().is_none() {
+        return first;
+    }
+    let mut all = first.to_vec();
+    for piece in pieces {
+        all.extend_from_slice(&piece);
+    }
+    Bytes::from(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_join_in_order() {
+        let parts = [b"a".as_slice(), b"bc", b"", b"d"].map(Bytes::from_static);
+        assert_eq!(
+            joined(parts.clone().into_iter()),
+            Bytes::from_static(b"abcd")
+        );
+        assert_eq!(
+            joined(parts[1..2].iter().cloned()),
+            Bytes::from_static(b"bc")
+        );
+        assert!(joined(std::iter::empty()).is_empty());
+    }
 }

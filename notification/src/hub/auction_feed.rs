@@ -1,27 +1,34 @@
 //! One auction's live feed: its newest public state, the recent frames (a contiguous run of
-//! `seq`s ending at the current one) and the streams attached to it.
+//! `seq`s ending at the current one) and the count of streams reading them.
 //!
 //! Promises:
-//! * Attaching is atomic with publishing (one lock): a stream attached at `seq` S receives
-//!   through its buffer every frame after S, and whatever it is told to catch up on ends
-//!   at S. Nothing is missed and nothing is sent twice.
+//! * Attaching is atomic with publishing (one lock): a stream attached at `seq` S reads
+//!   every frame after S from the ring, and whatever it is told to catch up on ends at S.
+//!   Nothing is missed and nothing is sent twice.
 //! * Only the event consumer advances a feed, one event at a time, in `seq` order.
+//! * Publishing never waits for a stream: it adds the frame to the ring and wakes the
+//!   streams waiting for one. A stream more than its buffer behind the newest frame, or
+//!   whose next frame has left the ring, is detached (see [`super::subscribers`]).
 
 use super::frame::Frame;
-use super::subscribers::{Detach, Subscribers, Subscription};
+use super::subscribers::{lagging, Subscription};
 use super::views::{AuctionSnapshot, AuctionUpdate};
 use crate::history::StoredEvent;
 use parking_lot::Mutex;
 use platform_core::log::{Event, EventKind, PublicState, Terms};
 use platform_core::AuctionId;
-use std::borrow::Cow;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::futures::Notified;
+use tokio::sync::Notify;
 
 pub struct AuctionFeed {
     auction_id: AuctionId,
     inner: Mutex<Inner>,
+    /// Woken whenever frames are added.
+    published: Notify,
 }
 
 struct Inner {
@@ -31,7 +38,17 @@ struct Inner {
     terms: Option<Terms>,
     recent: VecDeque<Arc<Frame>>,
     recent_capacity: usize,
-    subscribers: Subscribers,
+    /// When the ring restarted at an event that did not follow the one before (events
+    /// lost on the way): the snapshot at that event, for streams that were before it.
+    restart: Option<Arc<Frame>>,
+    /// Streams reading the ring, by id.
+    readers: HashMap<u64, Arc<Reader>>,
+    next_reader: u64,
+    /// A cursor at or below every reader's (a reader only moves forward): while the
+    /// newest frame is within `buffer` of it, nobody is too far behind.
+    slowest: i64,
+    /// How far behind the newest frame a stream may fall.
+    buffer: usize,
     last_activity: Instant,
     /// Set when the hub forgets the feed; a stream must not attach to it any more.
     evicted: bool,
@@ -70,6 +87,24 @@ pub enum AttachError {
     Evicted,
 }
 
+/// One stream's place in the ring.
+pub(crate) struct Reader {
+    pub id: u64,
+    /// The id of the newest frame it took.
+    cursor: AtomicI64,
+    /// Set when it fell too far behind; it ends after what it holds.
+    detached: AtomicBool,
+}
+
+/// What a stream finds after its cursor.
+pub(crate) enum Newer {
+    /// Frames were added to its batch.
+    Frames,
+    Nothing,
+    /// The next frame it needs is gone, or it is too far behind: it is detached.
+    Behind,
+}
+
 impl AuctionFeed {
     /// A feed starting at a stored state (or empty, at seq 0, when `state` is `None`).
     pub fn new(
@@ -87,10 +122,15 @@ impl AuctionFeed {
                 terms,
                 recent: VecDeque::new(),
                 recent_capacity: recent_capacity.max(1),
-                subscribers: Subscribers::default(),
+                restart: None,
+                readers: HashMap::new(),
+                next_reader: 0,
+                slowest: seq,
+                buffer: usize::MAX,
                 last_activity: Instant::now(),
                 evicted: false,
             }),
+            published: Notify::new(),
         }
     }
 
@@ -103,11 +143,14 @@ impl AuctionFeed {
         self.inner.lock().evicted
     }
 
-    /// Attaches a stream. `resume` is the client's `Last-Event-ID`, if any.
+    /// Attaches a stream. `resume` is the client's `Last-Event-ID`, if any; `buffer` is how
+    /// far behind the newest frame the stream may fall; a resume is served from memory
+    /// when it is within the newest `reach` frames.
     pub fn attach(
         self: &Arc<Self>,
         resume: Option<i64>,
         buffer: usize,
+        reach: usize,
     ) -> Result<Attached, AttachError> {
         let mut inner = self.inner.lock();
         if inner.evicted {
@@ -117,14 +160,21 @@ impl AuctionFeed {
             return Err(AttachError::Unknown);
         };
         inner.last_activity = Instant::now();
-        let (id, frames) = inner.subscribers.add(buffer);
-        let watchers = inner.subscribers.len();
+        inner.buffer = buffer.max(1);
+        inner.next_reader += 1;
+        let reader = Arc::new(Reader {
+            id: inner.next_reader,
+            cursor: AtomicI64::new(inner.seq),
+            detached: AtomicBool::new(false),
+        });
+        inner.readers.insert(reader.id, reader.clone());
+        let watchers = inner.readers.len();
         let catchup = match resume {
             None => Catchup::Snapshot,
             Some(n) if n == inner.seq => Catchup::UpToDate,
             Some(n) if n > inner.seq => Catchup::Ahead,
             Some(n) => match inner.recent.front() {
-                Some(oldest) if oldest.id <= n + 1 => {
+                Some(oldest) if oldest.id <= n + 1 && inner.seq - n <= reach as i64 => {
                     Catchup::Frames(inner.recent.iter().filter(|f| f.id > n).cloned().collect())
                 }
                 _ => Catchup::FromHistory {
@@ -133,100 +183,168 @@ impl AuctionFeed {
                 },
             },
         };
-        let snapshot = Arc::new(Frame {
-            id: inner.seq,
-            name: Cow::Borrowed("snapshot"),
-            data: AuctionSnapshot::render(
+        let snapshot = Arc::new(Frame::new(
+            inner.seq,
+            "snapshot",
+            &AuctionSnapshot::render(
                 self.auction_id,
                 inner.seq,
                 &state,
                 inner.terms.as_ref(),
                 watchers,
             ),
-        });
-        let feed: Arc<dyn Detach> = self.clone();
+        ));
         Ok(Attached {
-            subscription: Subscription::new(frames, feed, id, "auction"),
+            subscription: Subscription::on_ring(self.clone(), reader),
             catchup,
             snapshot,
             watchers,
         })
     }
 
-    /// Applies the next public event (`seq` must be above the current one) and sends it to
-    /// every attached stream. When it does not follow the current `seq` directly (the
-    /// events between are lost), the ring restarts at it and streams get a fresh
-    /// `snapshot` instead, so no client believes it saw everything. `false` if the feed was
-    /// evicted meanwhile.
+    /// Applies the next public event (`seq` must be above the current one) and publishes
+    /// it. When it does not follow the current `seq` directly (the events between are
+    /// lost), the ring restarts at it and streams get a fresh `snapshot` there instead (in
+    /// place of any frame before it they had not taken yet), so no client believes it saw
+    /// everything. `false` if the feed was evicted meanwhile.
     pub fn advance(&self, event: &Event, update: AuctionUpdate) -> bool {
-        let mut inner = self.inner.lock();
-        if inner.evicted {
-            return false;
-        }
-        debug_assert!(event.seq > inner.seq);
-        let Some(state) = event.public_state() else {
-            return true;
-        };
-        let follows = event.seq == inner.seq + 1;
-        inner.seq = event.seq;
-        inner.state = Some(state.clone());
-        if let EventKind::Listed { terms, .. } = &event.kind {
-            inner.terms = Some(terms.clone());
-        }
-        inner.last_activity = Instant::now();
-        let watchers = inner.subscribers.len();
-        let frame = Arc::new(Frame {
-            id: event.seq,
-            name: Cow::Borrowed(event.name()),
-            data: update.render(watchers),
-        });
-        if follows {
-            inner.push_recent(frame.clone());
-            inner.subscribers.send(&frame);
-        } else {
-            inner.recent.clear();
-            inner.push_recent(frame);
-            let snapshot = Arc::new(Frame {
-                id: event.seq,
-                name: Cow::Borrowed("snapshot"),
-                data: AuctionSnapshot::render(
+        {
+            let mut inner = self.inner.lock();
+            if inner.evicted {
+                return false;
+            }
+            debug_assert!(event.seq > inner.seq);
+            let Some(state) = event.public_state() else {
+                return true;
+            };
+            let follows = event.seq == inner.seq + 1;
+            inner.seq = event.seq;
+            inner.state = Some(state.clone());
+            if let EventKind::Listed { terms, .. } = &event.kind {
+                inner.terms = Some(terms.clone());
+            }
+            inner.last_activity = Instant::now();
+            if !follows {
+                inner.recent.clear();
+                let snapshot = AuctionSnapshot::render(
                     self.auction_id,
                     event.seq,
                     state,
                     inner.terms.as_ref(),
-                    watchers,
-                ),
-            });
-            inner.subscribers.send(&snapshot);
+                    inner.readers.len(),
+                );
+                inner.restart = Some(Arc::new(Frame::new(event.seq, "snapshot", &snapshot)));
+            }
+            inner.detach_laggards();
+            let watchers = inner.readers.len();
+            let frame = Arc::new(Frame::new(
+                event.seq,
+                event.name(),
+                &update.render(watchers),
+            ));
+            inner.push_recent(frame);
+            metrics::counter!("notification_frames_sent_total").increment(watchers as u64);
         }
+        self.published.notify_waiters();
         true
     }
 
-    /// Sends stored events that fill a hole before the next event (`seq` after the
+    /// Publishes stored events that fill a hole before the next event (`seq` after the
     /// current one, in order). The state is left to the event that follows them.
     pub fn fill(&self, stored: Vec<StoredEvent>) {
-        let mut inner = self.inner.lock();
-        for StoredEvent { name, update } in stored {
-            if update.seq != inner.seq + 1 {
-                break;
+        {
+            let mut inner = self.inner.lock();
+            for StoredEvent { name, update } in stored {
+                if update.seq != inner.seq + 1 {
+                    break;
+                }
+                inner.seq = update.seq;
+                inner.detach_laggards();
+                let frame = Arc::new(Frame::new(
+                    update.seq,
+                    name,
+                    &update.render(inner.readers.len()),
+                ));
+                inner.push_recent(frame);
             }
-            inner.seq = update.seq;
-            let watchers = inner.subscribers.len();
-            let frame = Arc::new(Frame {
-                id: update.seq,
-                name: Cow::Owned(name),
-                data: update.render(watchers),
-            });
-            inner.push_recent(frame.clone());
-            inner.subscribers.send(&frame);
         }
+        self.published.notify_waiters();
+    }
+
+    /// Resolves after frames are published; enable it before looking for frames.
+    pub(crate) fn published(&self) -> Notified<'_> {
+        self.published.notified()
+    }
+
+    /// Takes the frames after the reader's cursor into `out` (at most `max`) and moves
+    /// the cursor past them.
+    pub(crate) fn frames_after(
+        &self,
+        reader: &Reader,
+        max: usize,
+        out: &mut Vec<Arc<Frame>>,
+    ) -> Newer {
+        let inner = self.inner.lock();
+        if reader.detached.load(Ordering::Relaxed) {
+            return Newer::Behind;
+        }
+        let mut cursor = reader.cursor.load(Ordering::Relaxed);
+        let Some(oldest) = inner.recent.front().map(|f| f.id) else {
+            return Newer::Nothing;
+        };
+        if inner.seq <= cursor {
+            return Newer::Nothing;
+        }
+        if inner.behind(cursor) > inner.buffer as i64 {
+            reader.detached.store(true, Ordering::Relaxed);
+            lagging();
+            return Newer::Behind;
+        }
+        let taken = out.len();
+        if oldest > cursor + 1 {
+            // Either the ring restarted at a jump (the stream gets the snapshot there) or
+            // the stream lagged past the ring's capacity.
+            match &inner.restart {
+                Some(snapshot) if snapshot.id == oldest && cursor < oldest => {
+                    out.push(snapshot.clone());
+                    cursor = oldest;
+                }
+                _ => {
+                    reader.detached.store(true, Ordering::Relaxed);
+                    lagging();
+                    return Newer::Behind;
+                }
+            }
+        }
+        let from = (cursor + 1 - oldest) as usize;
+        let upto = inner
+            .recent
+            .len()
+            .min(from + max.saturating_sub(out.len() - taken));
+        for frame in inner.recent.range(from..upto) {
+            out.push(frame.clone());
+            cursor = frame.id;
+        }
+        reader.cursor.store(cursor, Ordering::Relaxed);
+        if out.len() > taken {
+            Newer::Frames
+        } else {
+            Newer::Nothing
+        }
+    }
+
+    /// A stream went away.
+    pub(crate) fn leave(&self, reader: &Reader) {
+        let mut inner = self.inner.lock();
+        inner.readers.remove(&reader.id);
+        inner.last_activity = Instant::now();
     }
 
     /// Marks the feed as forgotten when no stream is attached and nothing happened for
     /// `idle`; `true` if it was.
     pub fn evict_if_idle(&self, idle: Duration) -> bool {
         let mut inner = self.inner.lock();
-        if inner.subscribers.is_empty() && inner.last_activity.elapsed() >= idle {
+        if inner.readers.is_empty() && inner.last_activity.elapsed() >= idle {
             inner.evicted = true;
         }
         inner.evicted
@@ -239,18 +357,44 @@ impl AuctionFeed {
 }
 
 impl Inner {
+    /// Detaches the streams more than `buffer` behind the newest frame. Looks at every
+    /// stream only when one may be: cursors only move forward, so none is while the
+    /// newest frame is within `buffer` of the slowest cursor seen last time.
+    fn detach_laggards(&mut self) {
+        let limit = self.buffer as i64;
+        if self.behind(self.slowest) <= limit {
+            return;
+        }
+        let (seq, floor) = (self.seq, self.restart_floor());
+        let mut slowest = seq;
+        self.readers.retain(|_, reader| {
+            let cursor = reader.cursor.load(Ordering::Relaxed).max(floor);
+            if seq - cursor > limit {
+                reader.detached.store(true, Ordering::Relaxed);
+                lagging();
+                false
+            } else {
+                slowest = slowest.min(cursor);
+                true
+            }
+        });
+        self.slowest = slowest;
+    }
+
+    /// Frames a stream at `cursor` still has to take. A stream from before the ring's
+    /// restart takes the snapshot there instead of the events it skipped.
+    fn behind(&self, cursor: i64) -> i64 {
+        self.seq - cursor.max(self.restart_floor())
+    }
+
+    fn restart_floor(&self) -> i64 {
+        self.restart.as_ref().map_or(i64::MIN, |s| s.id - 1)
+    }
+
     fn push_recent(&mut self, frame: Arc<Frame>) {
         if self.recent.len() == self.recent_capacity {
             self.recent.pop_front();
         }
         self.recent.push_back(frame);
-    }
-}
-
-impl Detach for AuctionFeed {
-    fn detach(&self, subscriber: u64) {
-        let mut inner = self.inner.lock();
-        inner.subscribers.remove(subscriber);
-        inner.last_activity = Instant::now();
     }
 }

@@ -1,6 +1,8 @@
-//! One event as it goes on the wire (`event:`, `id:`, `data:`), rendered once and shared by
-//! every stream that sends it.
+//! One event as it goes on the wire, encoded once (`event:`, `id:`, `data:`, blank line)
+//! and shared by every stream that sends it: sending it to one more stream copies a
+//! pointer, not the event.
 
+use axum::body::Bytes;
 use std::borrow::Cow;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -10,6 +12,51 @@ pub struct Frame {
     pub id: i64,
     /// The SSE `event:` name (`snapshot`, `price`, `bid.accepted`, ...).
     pub name: Cow<'static, str>,
-    /// One JSON object.
-    pub data: String,
+    /// The whole event as sent.
+    pub wire: Bytes,
+}
+
+impl Frame {
+    /// `data` is one JSON object; a line break in it (JSON text has none outside strings,
+    /// where they are escaped) would start another `data:` line, as SSE requires.
+    pub fn new(id: i64, name: impl Into<Cow<'static, str>>, data: &str) -> Self {
+        let name = name.into();
+        let id_text = id.to_string();
+        let mut wire = Vec::with_capacity(name.len() + id_text.len() + data.len() + 24);
+        wire.extend_from_slice(b"event: ");
+        wire.extend_from_slice(name.as_bytes());
+        wire.extend_from_slice(b"\nid: ");
+        wire.extend_from_slice(id_text.as_bytes());
+        wire.push(b'\n');
+        for line in data.split('\n') {
+            wire.extend_from_slice(b"data: ");
+            wire.extend_from_slice(line.trim_end_matches('\r').as_bytes());
+            wire.push(b'\n');
+        }
+        wire.push(b'\n');
+        Self {
+            id,
+            name,
+            wire: Bytes::from(wire),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_is_one_complete_event() {
+        let frame = Frame::new(42, "price", r#"{"seq":42}"#);
+        assert_eq!(
+            &frame.wire[..],
+            b"event: price\nid: 42\ndata: {\"seq\":42}\n\n"
+        );
+        let two_lines = Frame::new(1, String::from("x"), "a\r\nb");
+        assert_eq!(
+            &two_lines.wire[..],
+            b"event: x\nid: 1\ndata: a\ndata: b\n\n"
+        );
+    }
 }

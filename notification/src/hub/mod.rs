@@ -27,7 +27,7 @@ use std::time::Duration;
 
 #[derive(Clone, Copy, Debug)]
 pub struct HubSettings {
-    /// Recent frames kept in memory per auction.
+    /// Recent frames a reconnecting client is served from memory, per auction.
     pub recent_per_auction: usize,
     /// Recent notices kept in memory per user.
     pub recent_per_user: usize,
@@ -73,7 +73,8 @@ impl Hub {
             let Some(feed) = self.auction_feed(auction_id, false).await? else {
                 return Ok(None);
             };
-            match feed.attach(resume, self.settings.stream_buffer) {
+            let settings = self.settings;
+            match feed.attach(resume, settings.stream_buffer, settings.recent_per_auction) {
                 Ok(attached) => return Ok(Some(attached)),
                 Err(AttachError::Unknown) => return Ok(None),
                 Err(AttachError::Evicted) => continue,
@@ -100,7 +101,12 @@ impl Hub {
             return Ok(Some(feed.clone()));
         }
         let stored = self.history.feed(auction_id).await?;
-        let recent = self.settings.recent_per_auction;
+        // The ring holds what streams have yet to send (as deep as their buffer) and what
+        // reconnecting clients are served from memory.
+        let recent = self
+            .settings
+            .recent_per_auction
+            .max(self.settings.stream_buffer);
         let feed = match stored {
             Some(s) => AuctionFeed::new(auction_id, s.seq, Some(s.state), s.terms, recent),
             None if create => AuctionFeed::new(auction_id, 0, None, None, recent),

@@ -13,7 +13,6 @@ use super::subscribers::{Detach, Subscribers, Subscription};
 use super::views::notice;
 use parking_lot::Mutex;
 use platform_core::log::Event;
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -92,11 +91,7 @@ impl UserFeed {
         let Some(data) = notice(event) else {
             return true;
         };
-        let frame = Arc::new(Frame {
-            id: next_id(),
-            name: Cow::Borrowed(event.name()),
-            data,
-        });
+        let frame = Arc::new(Frame::new(next_id(), event.name(), &data));
         if inner.recent.len() == inner.recent_capacity {
             inner.recent.pop_front();
         }

@@ -31,6 +31,10 @@ pub struct AuctionUpdate {
     pub reserve_met: bool,
     pub winner_id: Option<UserId>,
     pub final_price: Option<Amount>,
+    /// The lowest amount a new bid must have now; `null` once the auction takes no more
+    /// bids (and in events stored before it was reported).
+    #[serde(default)]
+    pub minimum_bid: Option<Amount>,
     /// `price` only: the accepted bid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bid_id: Option<BidId>,
@@ -68,6 +72,7 @@ impl AuctionUpdate {
             reserve_met: state.reserve_met,
             winner_id: state.winner_id,
             final_price: state.final_price,
+            minimum_bid: state.minimum_bid,
             bid_id: None,
             amount: None,
             seller_id: None,
@@ -128,6 +133,9 @@ pub struct AuctionSnapshot {
     pub seq: i64,
     pub winner_id: Option<UserId>,
     pub final_price: Option<Amount>,
+    /// The lowest amount a new bid must have now; `null` once the auction takes no more
+    /// bids, or while not known.
+    pub minimum_bid: Option<Amount>,
     /// Live streams this instance serves for the auction.
     pub watchers: usize,
 }
@@ -156,6 +164,7 @@ impl AuctionSnapshot {
             seq,
             winner_id: state.winner_id,
             final_price: state.final_price,
+            minimum_bid: state.minimum_bid,
             watchers,
         };
         serde_json::to_string(&snapshot).unwrap_or_default()
@@ -218,6 +227,7 @@ mod tests {
             reserve_met: false,
             winner_id: None,
             final_price: None,
+            minimum_bid: Some(1550),
         }
     }
 
@@ -242,12 +252,18 @@ mod tests {
         assert!(!json.contains("987654") && !json.contains("reserve_price"));
         let v: Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["startingPrice"], 1000);
+        assert_eq!(v["minimumBid"], 1550);
         assert_eq!(v["watchers"], 3);
         assert_eq!(
             v["winnerId"],
             Value::Null,
             "state fields are always present"
         );
+        // Events stored before `minimumBid` existed are still read back.
+        let mut stored = v.as_object().unwrap().clone();
+        stored.remove("minimumBid");
+        let old: AuctionUpdate = serde_json::from_value(Value::Object(stored)).unwrap();
+        assert_eq!(old.minimum_bid, None);
     }
 
     #[test]

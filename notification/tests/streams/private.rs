@@ -91,6 +91,67 @@ async fn notices_reach_only_their_recipient() {
     );
 }
 
+/// True when no event (comments and `retry:` aside) arrives within `within`.
+async fn no_event_within(stream: &mut SseClient, within: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match stream.next_item(left).await {
+            None => return true,
+            Some(Item::Event(_)) => return false,
+            Some(_) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn ending_notices_reach_their_watcher_and_leave_the_public_feed_alone() {
+    let bus = new_bus();
+    let database_url = fresh_database().await;
+    let service = Service::start(&database_url, &bus, config()).await;
+    let (alice, bob) = (user(), user());
+    let mut to_alice = my_stream(&service, &alice, None).await;
+    let mut to_bob = my_stream(&service, &bob, None).await;
+    let mut auction = Auction::open(&bus).await;
+    let ends_at = chrono::Utc::now() + chrono::Duration::minutes(5);
+    let notice = auction
+        .notice(EventKind::Ending {
+            user_id: alice.user_id,
+            ends_at,
+            title: Some("Leica M6".into()),
+        })
+        .await;
+    // Delivered twice by the bus (the relay is at least once): sent once.
+    auction.publish(&notice).await;
+
+    let ending = to_alice.next_event().await;
+    assert_eq!(ending.event, "auction.ending");
+    assert_eq!(ending.data["auctionId"], auction.id.to_string());
+    assert_eq!(ending.data["title"], "Leica M6");
+    let told: chrono::DateTime<chrono::Utc> =
+        ending.data["endsAt"].as_str().unwrap().parse().unwrap();
+    assert_eq!(told, ends_at);
+    assert!(no_event_within(&mut to_alice, Duration::from_millis(300)).await);
+    assert!(no_event_within(&mut to_bob, Duration::from_millis(300)).await);
+
+    // The history keeps public events only: the notice is not among them, and the next
+    // public event follows on from the last one.
+    let price = auction.bid(bob.user_id, 12_000).await;
+    wait_until_stored(&database_url, auction.id, price.seq).await;
+    let pool = platform_core::db::connect(&database_url, "notification", 1)
+        .await
+        .unwrap();
+    let stored: Vec<(i64, String)> =
+        sqlx::query_as("SELECT seq, name FROM auction_events WHERE auction_id = $1 ORDER BY seq")
+            .bind(auction.id.0)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let names: Vec<&str> = stored.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(names, ["listed", "opened", "price"]);
+    assert!(stored.iter().zip(1..).all(|((seq, _), want)| *seq == want));
+}
+
 #[tokio::test]
 async fn private_streams_resume_and_drop_duplicates() {
     let bus = new_bus();

@@ -180,6 +180,7 @@ impl Auction {
                 reserve_met: false,
                 winner_id: None,
                 final_price: None,
+                minimum_bid: None,
             },
             bus: bus.clone(),
         };

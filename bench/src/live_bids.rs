@@ -1,0 +1,207 @@
+//! The bids of the live benchmark: an open loop at a fixed rate (bid *j* is due at
+//! *j* / rate seconds), spread over the auctions in turn, several in flight at once. Each
+//! auction's bids have unique, rising amounts (`base + k × step` for its *k*-th bid) and
+//! no maximum, so the `price` event an accepted bid causes carries that amount, and the
+//! amount tells which request caused it and when that request was sent.
+//!
+//! Bids in flight together may reach the intake out of order; a bid overtaken by a higher
+//! one is rejected (`below_minimum`), which the decisions show. Consecutive bids on an
+//! auction come from different bidders, so every accepted bid moves the price.
+
+use crate::load::{LoadResult, LATE_AFTER};
+use platform_core::Amount;
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+
+/// When each bid was sent, by auction and by its place on the auction's ladder.
+pub struct BidLog {
+    epoch: Instant,
+    base: Amount,
+    step: Amount,
+    /// Microseconds after `epoch` plus one; 0 for a bid not sent.
+    sent: Vec<Vec<AtomicU64>>,
+}
+
+impl BidLog {
+    /// Room for `per_auction` bids on each of `auctions` auctions.
+    pub fn new(auctions: usize, per_auction: usize, base: Amount, step: Amount) -> Self {
+        Self {
+            epoch: Instant::now(),
+            base,
+            step: step.max(1),
+            sent: (0..auctions)
+                .map(|_| (0..per_auction).map(|_| AtomicU64::new(0)).collect())
+                .collect(),
+        }
+    }
+
+    /// The amount of an auction's `k`-th bid.
+    pub fn amount(&self, k: usize) -> Amount {
+        self.base + self.step * k as Amount
+    }
+
+    fn place_of(&self, amount: Amount) -> Option<usize> {
+        let above = amount.checked_sub(self.base)?;
+        (above % self.step == 0).then(|| usize::try_from(above / self.step).ok())?
+    }
+
+    pub fn record_sent(&self, auction: usize, k: usize, at: Instant) {
+        if let Some(slot) = self.sent.get(auction).and_then(|a| a.get(k)) {
+            let micros = at.saturating_duration_since(self.epoch).as_micros();
+            slot.store(
+                u64::try_from(micros).unwrap_or(u64::MAX - 1) + 1,
+                Ordering::Relaxed,
+            );
+        }
+    }
+
+    /// When the bid of `amount` on `auction` was sent, if it was.
+    pub fn sent_at(&self, auction: usize, amount: Amount) -> Option<Instant> {
+        let slot = self.sent.get(auction)?.get(self.place_of(amount)?)?;
+        match slot.load(Ordering::Relaxed) {
+            0 => None,
+            micros => Some(self.epoch + Duration::from_micros(micros - 1)),
+        }
+    }
+}
+
+/// Everything the generator needs about the platform under test.
+pub struct BidTargets {
+    pub http: reqwest::Client,
+    /// `POST` URL of each auction's bids.
+    pub bid_urls: Vec<String>,
+    /// `Authorization` header of each bidder.
+    pub bidders: Vec<HeaderValue>,
+}
+
+#[derive(Clone, Debug)]
+pub struct LiveBidConfig {
+    /// Bids per second on the schedule, all auctions together.
+    pub rate: u32,
+    pub duration: Duration,
+    /// Most requests in flight at once; a due bid waits for one to finish.
+    pub in_flight: usize,
+    pub request_timeout: Duration,
+}
+
+/// The bidder of an auction's `k`-th bid: the bidders take turns, starting at a different
+/// one on each auction, so two consecutive bids on an auction never share a bidder.
+pub fn bidder_of(auction: usize, k: usize, bidders: usize) -> usize {
+    (auction + k) % bidders.max(1)
+}
+
+pub async fn run(targets: Arc<BidTargets>, log: Arc<BidLog>, config: &LiveBidConfig) -> LoadResult {
+    let auctions = targets.bid_urls.len().max(1);
+    let result = Arc::new(Mutex::new(LoadResult::default()));
+    let permits = Arc::new(Semaphore::new(config.in_flight.max(1)));
+    let interval = Duration::from_secs_f64(1.0 / f64::from(config.rate.max(1)));
+    let total = (config.duration.as_secs_f64() * f64::from(config.rate)).floor() as u64;
+    let mut placed = vec![0usize; auctions];
+    let started = Instant::now();
+    let end = started + config.duration;
+    let mut late = (0u64, Duration::ZERO);
+    for j in 0..total {
+        let due = started + interval.mul_f64(j as f64);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            tokio::time::sleep(wait).await;
+        }
+        let Ok(Ok(permit)) =
+            tokio::time::timeout_at(end.into(), permits.clone().acquire_owned()).await
+        else {
+            break;
+        };
+        let lateness = Instant::now().saturating_duration_since(due);
+        if lateness > LATE_AFTER {
+            late.0 += 1;
+        }
+        late.1 = late.1.max(lateness);
+        let auction = (j % auctions as u64) as usize;
+        let k = placed[auction];
+        placed[auction] += 1;
+        let bidder = bidder_of(auction, k, targets.bidders.len());
+        let (targets, log, result) = (targets.clone(), log.clone(), result.clone());
+        let timeout = config.request_timeout;
+        tokio::spawn(async move {
+            let _permit = permit;
+            let request = targets
+                .http
+                .post(&targets.bid_urls[auction])
+                .header(AUTHORIZATION, targets.bidders[bidder].clone())
+                .header(CONTENT_TYPE, "application/json")
+                .body(format!("{{\"amount\":{}}}", log.amount(k)))
+                .timeout(timeout);
+            let sent = Instant::now();
+            log.record_sent(auction, k, sent);
+            let answer = match request.send().await {
+                Ok(res) => {
+                    let status = res.status().as_u16();
+                    // Read the body so the connection goes back to the pool.
+                    let _ = res.bytes().await;
+                    Some(status)
+                }
+                Err(_) => None,
+            };
+            let took = sent.elapsed();
+            let mut r = result.lock().expect("no panic while holding the lock");
+            r.sent += 1;
+            match answer {
+                Some(202) => {
+                    r.accepted_202 += 1;
+                    r.latency_202.record(took);
+                }
+                Some(status) => *r.other_statuses.entry(status).or_default() += 1,
+                None => r.failed += 1,
+            }
+        });
+    }
+    // Every permit back means every request was answered (or timed out).
+    let _all = permits.acquire_many(config.in_flight.max(1) as u32).await;
+    let mut out = std::mem::take(&mut *result.lock().expect("no panic while holding the lock"));
+    out.scheduled = total;
+    out.late_starts = late.0;
+    out.max_lateness = late.1;
+    out.elapsed = started.elapsed();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_amount_names_its_bid_and_when_it_was_sent() {
+        let log = BidLog::new(2, 10, 1_000_000, 20_000);
+        assert_eq!(log.amount(0), 1_000_000);
+        assert_eq!(log.amount(3), 1_060_000);
+        assert_eq!(log.sent_at(1, 1_060_000), None, "not sent yet");
+        let at = Instant::now();
+        log.record_sent(1, 3, at);
+        let back = log.sent_at(1, 1_060_000).unwrap();
+        assert!(back <= at && at - back < Duration::from_micros(2));
+        assert_eq!(log.sent_at(0, 1_060_000), None, "another auction's ladder");
+        // Amounts off the ladder or past its room name no bid.
+        assert_eq!(log.sent_at(1, 1_060_001), None);
+        assert_eq!(log.sent_at(1, 999_999), None);
+        assert_eq!(log.sent_at(1, 1_000_000 + 20_000 * 10), None);
+        log.record_sent(5, 0, at);
+        log.record_sent(0, 99, at);
+    }
+
+    #[test]
+    fn consecutive_bids_on_an_auction_have_different_bidders() {
+        for bidders in [2, 3, 7, 100] {
+            for auction in 0..5 {
+                for k in 0..50 {
+                    assert_ne!(
+                        bidder_of(auction, k, bidders),
+                        bidder_of(auction, k + 1, bidders)
+                    );
+                    assert!(bidder_of(auction, k, bidders) < bidders);
+                }
+            }
+        }
+    }
+}

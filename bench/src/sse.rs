@@ -1,0 +1,233 @@
+//! A minimal Server-Sent Events reader for load generation: bytes arrive in chunks of any
+//! size, an event is complete at the blank line that ends it, and only what a watcher
+//! needs is picked out (`event`, `id`, `data`; `retry:` and comments are skipped). Lines
+//! end with LF, as the platform writes them. Numbers in `data` are found by key without
+//! parsing the whole JSON object: thousands of clients read every event.
+
+use memchr::memmem;
+
+/// One complete event; the slices borrow the reader's buffer.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SseEvent<'a> {
+    /// The `event:` name (`message` when there is none).
+    pub name: &'a [u8],
+    pub id: Option<&'a [u8]>,
+    /// The `data:` lines, joined with LF.
+    pub data: &'a [u8],
+}
+
+impl SseEvent<'_> {
+    /// The `id:` as a non-negative integer.
+    pub fn numeric_id(&self) -> Option<i64> {
+        parse_int(self.id?)
+    }
+}
+
+/// Reads a stream of chunks into events.
+#[derive(Default)]
+pub struct SseReader {
+    /// Bytes of the event still incomplete.
+    pending: Vec<u8>,
+    /// The joined data of an event with several `data:` lines.
+    joined: Vec<u8>,
+}
+
+const BLANK_LINE: &[u8] = b"\n\n";
+
+impl SseReader {
+    /// Takes the next chunk and hands every event it completes to `on_event`, in order.
+    /// Whole events are read where they lie; only an unfinished one is kept.
+    pub fn feed(&mut self, chunk: &[u8], mut on_event: impl FnMut(SseEvent<'_>)) {
+        let mut rest = chunk;
+        if !self.pending.is_empty() {
+            // The pending event ends in this chunk, or across its first byte.
+            let straddles = self.pending.last() == Some(&b'\n') && chunk.first() == Some(&b'\n');
+            let (block_end, after) = if straddles {
+                (self.pending.len() - 1, 1)
+            } else {
+                let Some(i) = memmem::find(chunk, BLANK_LINE) else {
+                    self.pending.extend_from_slice(chunk);
+                    return;
+                };
+                self.pending.extend_from_slice(&chunk[..i]);
+                (self.pending.len(), i + BLANK_LINE.len())
+            };
+            if let Some(event) = parse_block(&self.pending[..block_end], &mut self.joined) {
+                on_event(event);
+            }
+            self.pending.clear();
+            rest = &chunk[after..];
+        }
+        while let Some(end) = memmem::find(rest, BLANK_LINE) {
+            if let Some(event) = parse_block(&rest[..end], &mut self.joined) {
+                on_event(event);
+            }
+            rest = &rest[end + BLANK_LINE.len()..];
+        }
+        self.pending.extend_from_slice(rest);
+        // A long quiet stream must not keep the largest event's buffer alive.
+        if self.pending.is_empty() && self.pending.capacity() > 16 * 1024 {
+            self.pending = Vec::new();
+        }
+    }
+
+    /// Forgets a partly received event (the connection it came on is gone).
+    pub fn reset(&mut self) {
+        self.pending.clear();
+    }
+}
+
+/// The event of one block, if it has data (a block of only `retry:`, `id:` or comments
+/// dispatches nothing).
+fn parse_block<'a>(block: &'a [u8], joined: &'a mut Vec<u8>) -> Option<SseEvent<'a>> {
+    let mut name: &[u8] = b"message";
+    let mut id = None;
+    let mut data: Option<&[u8]> = None;
+    let mut data_lines = 0;
+    joined.clear();
+    for line in block.split(|b| *b == b'\n') {
+        if line.first() == Some(&b':') {
+            continue;
+        }
+        let (field, value) = match memchr::memchr(b':', line) {
+            Some(i) => (&line[..i], &line[i + 1..]),
+            None => (line, &b""[..]),
+        };
+        let value = value.strip_prefix(b" ").unwrap_or(value);
+        match field {
+            b"event" => name = value,
+            b"id" => id = Some(value),
+            b"data" => {
+                if data_lines > 0 {
+                    if data_lines == 1 {
+                        joined.extend_from_slice(data.unwrap_or_default());
+                    }
+                    joined.push(b'\n');
+                    joined.extend_from_slice(value);
+                }
+                data = Some(value);
+                data_lines += 1;
+            }
+            _ => {}
+        }
+    }
+    let data = match data_lines {
+        0 => return None,
+        1 => data.unwrap_or_default(),
+        _ => joined.as_slice(),
+    };
+    Some(SseEvent { name, id, data })
+}
+
+/// A non-negative decimal integer.
+pub fn parse_int(digits: &[u8]) -> Option<i64> {
+    if digits.is_empty() || digits.len() > 18 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(
+        digits
+            .iter()
+            .fold(0i64, |n, d| n * 10 + i64::from(d - b'0')),
+    )
+}
+
+/// The integer value of `"key":` in a flat JSON object (`None` when absent or not a
+/// non-negative integer).
+pub fn json_int(data: &[u8], key: &str) -> Option<i64> {
+    let value = value_after(data, key)?;
+    let end = value
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(value.len());
+    parse_int(&value[..end])
+}
+
+/// The string value of `"key":` in a flat JSON object, without its quotes (escapes are
+/// not undone: ids and status names have none).
+pub fn json_str<'a>(data: &'a [u8], key: &str) -> Option<&'a [u8]> {
+    let value = value_after(data, key)?.strip_prefix(b"\"")?;
+    let end = memchr::memchr(b'"', value)?;
+    Some(&value[..end])
+}
+
+fn value_after<'a>(data: &'a [u8], key: &str) -> Option<&'a [u8]> {
+    let mut at = 0;
+    // `"key"` may also appear inside a string value; the one followed by `:` is the key.
+    while let Some(i) = memmem::find(&data[at..], key.as_bytes()) {
+        let begin = at + i;
+        let end = begin + key.len();
+        at = end;
+        if begin == 0 || data[begin - 1] != b'"' || data.get(end) != Some(&b'"') {
+            continue;
+        }
+        let rest = data[end + 1..].trim_ascii_start();
+        if let Some(value) = rest.strip_prefix(b":") {
+            return Some(value.trim_ascii_start());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events_of(chunks: &[&[u8]]) -> Vec<(String, Option<i64>, String)> {
+        let mut reader = SseReader::default();
+        let mut out = Vec::new();
+        for chunk in chunks {
+            reader.feed(chunk, |e| {
+                out.push((
+                    String::from_utf8_lossy(e.name).into_owned(),
+                    e.numeric_id(),
+                    String::from_utf8_lossy(e.data).into_owned(),
+                ))
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn events_split_across_chunks_come_out_whole_and_in_order() {
+        let wire = b"retry: 3000\n\nevent: snapshot\nid: 4\ndata: {\"seq\":4}\n\n: heartbeat\n\nevent: price\nid: 5\ndata: {\"seq\":5}\n\n";
+        let whole = events_of(&[wire]);
+        assert_eq!(
+            whole,
+            vec![
+                ("snapshot".into(), Some(4), "{\"seq\":4}".into()),
+                ("price".into(), Some(5), "{\"seq\":5}".into()),
+            ]
+        );
+        // Every split point gives the same events.
+        for cut in 1..wire.len() {
+            assert_eq!(
+                events_of(&[&wire[..cut], &wire[cut..]]),
+                whole,
+                "cut at {cut}"
+            );
+        }
+        let bytes: Vec<&[u8]> = wire.chunks(1).collect();
+        assert_eq!(events_of(&bytes), whole);
+    }
+
+    #[test]
+    fn several_data_lines_join_and_missing_names_are_message() {
+        let got = events_of(&[b"data: a\ndata:b\nid: x\n\n"]);
+        assert_eq!(got, vec![("message".into(), None, "a\nb".into())]);
+        assert!(events_of(&[b"id: 7\n\n", b"event: price\n\n"]).is_empty());
+    }
+
+    #[test]
+    fn numbers_and_strings_are_found_by_key() {
+        let data = br#"{"auctionId":"0190-ab","note":"amount","seq":12,"currentPrice": 1020000,"amount":1020000,"leadingBidderId":null}"#;
+        assert_eq!(json_int(data, "seq"), Some(12));
+        assert_eq!(json_int(data, "currentPrice"), Some(1_020_000));
+        assert_eq!(json_int(data, "amount"), Some(1_020_000));
+        assert_eq!(json_int(data, "leadingBidderId"), None);
+        assert_eq!(json_int(data, "bidCount"), None);
+        assert_eq!(json_str(data, "auctionId"), Some(&b"0190-ab"[..]));
+        assert_eq!(json_str(data, "seq"), None);
+        assert_eq!(parse_int(b"-3"), None);
+        assert_eq!(parse_int(b"9999999999999999999"), None);
+    }
+}
