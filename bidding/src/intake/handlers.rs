@@ -1,13 +1,11 @@
+use super::recorder::{self, RecordError, Recorded};
 use super::IntakeState;
 use crate::store::bids::{self, BidKind, PendingBid, StoredBid};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use platform_core::log::Command;
 use platform_core::money::is_valid_amount;
-use platform_core::{
-    Amount, ApiError, ApiJson, ApiPath, ApiQuery, AuctionId, BidId, Identity, COMMAND_TOPIC,
-};
+use platform_core::{Amount, ApiError, ApiJson, ApiPath, ApiQuery, AuctionId, BidId, Identity};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
@@ -176,21 +174,19 @@ async fn submit(
         idempotency_key: key,
         received_at: Utc::now(),
     };
-    match state.recorder.record(pending.clone()).await? {
-        Ok(()) => {
-            if let Err(e) = publish(state, &pending).await {
-                bids::delete_unpublished(&state.pool, pending.bid_id)
-                    .await
-                    .ok();
-                tracing::error!(error = %format!("{e:#}"), "bid command not published");
-                return Err(ApiError::unavailable(
-                    "bids cannot be taken right now, try again",
-                ));
-            }
+    match state.recorder.record(pending.clone()).await {
+        Ok(Recorded::Published) => {
             metrics::counter!("bids_received_total", "kind" => pending.kind.as_str()).increment(1);
             Ok(accepted(pending.bid_id))
         }
-        Err(earlier) => replay(state, earlier, &pending, &hash).await,
+        Ok(Recorded::Earlier(earlier)) => replay(state, *earlier, &pending, &hash).await,
+        Err(RecordError::Store(e)) => Err(e.into()),
+        Err(RecordError::Publish(e)) => {
+            tracing::error!(error = %format!("{e:#}"), "bid command not published");
+            Err(ApiError::unavailable(
+                "bids cannot be taken right now, try again",
+            ))
+        }
     }
 }
 
@@ -233,29 +229,10 @@ fn accepted(bid_id: BidId) -> (StatusCode, ApiJson<BidAccepted>) {
 }
 
 pub(super) async fn publish(state: &IntakeState, bid: &PendingBid) -> anyhow::Result<()> {
-    let command = match bid.kind {
-        BidKind::Bid => Command::PlaceBid {
-            auction_id: bid.auction_id,
-            bid_id: bid.bid_id,
-            bidder_id: bid.bidder_id,
-            amount: bid.amount.unwrap_or_default(),
-            max_amount: bid.max_amount,
-            received_at: bid.received_at,
-        },
-        BidKind::BuyNow => Command::BuyNow {
-            auction_id: bid.auction_id,
-            bid_id: bid.bid_id,
-            bidder_id: bid.bidder_id,
-            received_at: bid.received_at,
-        },
-    };
-    let payload = serde_json::to_vec(&command)?;
-    let key = bid.auction_id.to_string();
-    state
-        .bus
-        .publish(COMMAND_TOPIC, key.as_bytes(), &payload)
-        .await?;
-    Ok(())
+    recorder::publish_in_order(state.bus.as_ref(), &[bid])
+        .await
+        .pop()
+        .unwrap_or(Ok(()))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {

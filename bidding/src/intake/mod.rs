@@ -39,7 +39,7 @@ pub struct IntakeState {
 impl IntakeState {
     pub fn new(pool: PgPool, bus: Arc<dyn Bus>, rules: Rules) -> Self {
         Self {
-            recorder: recorder::Recorder::start(pool.clone()),
+            recorder: recorder::Recorder::start(pool.clone(), bus.clone()),
             pool,
             bus,
             sellers: Arc::new(DashMap::new()),
