@@ -167,3 +167,54 @@ impl Api {
         }
     }
 }
+
+/// The auctions and bidders a load run needs.
+pub struct Lots {
+    /// Each auction's title is this and its number.
+    pub title: &'static str,
+    pub starting_price: i64,
+    pub auctions: u64,
+    pub bidders: u64,
+    /// How long the auctions stay open.
+    pub lasting: Duration,
+}
+
+/// The admin, a seller, `lots.auctions` auctions opened now and `lots.bidders` bidders, all
+/// through the public API. Returns the auctions' ids and the bidders.
+pub async fn set_up_lots(api: &Api, lots: &Lots) -> anyhow::Result<(Vec<String>, Vec<User>)> {
+    use futures::{StreamExt as _, TryStreamExt as _};
+    let admin = api
+        .login(crate::cluster::ADMIN_EMAIL, crate::cluster::ADMIN_PASSWORD)
+        .await?;
+    let seller = api.signup("seller").await?;
+    eprintln!("setup: {} bidders", lots.bidders);
+    let bidders: Vec<User> = futures::stream::iter(0..lots.bidders)
+        .map(|i| {
+            let api = api.clone();
+            async move { api.signup(&format!("bidder{i}")).await }
+        })
+        .buffered(4)
+        .try_collect()
+        .await?;
+    eprintln!("setup: {} auctions", lots.auctions);
+    let ids: Vec<String> = futures::stream::iter(0..lots.auctions)
+        .map(|i| {
+            let (api, seller, admin) = (api.clone(), seller.clone(), admin.clone());
+            async move {
+                let id = api
+                    .list_item(&seller, &format!("{} {i}", lots.title), lots.starting_price)
+                    .await?;
+                api.open_now(&admin, &id, lots.lasting).await?;
+                anyhow::Ok(id)
+            }
+        })
+        .buffered(16)
+        .try_collect()
+        .await?;
+    futures::stream::iter(ids.iter())
+        .map(|id| api.wait_open(id, Duration::from_secs(60)))
+        .buffer_unordered(32)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok((ids, bidders))
+}

@@ -4,16 +4,15 @@
 //! a bounded number of seconds.
 
 use anyhow::Context as _;
-use bench::api::{http_client, Api, User};
+use bench::api::{http_client, Api, Lots};
 use bench::broker::{self, BrokerConfig};
-use bench::cluster::{BusChoice, Cluster, ClusterConfig, Topology, ADMIN_EMAIL, ADMIN_PASSWORD};
+use bench::cluster::{BusChoice, Cluster, ClusterConfig, Topology};
 use bench::engine::EngineMetrics;
 use bench::load::{self, LoadConfig, Targets};
 use bench::machine::Machine;
 use bench::report::{PlatformRun, Report};
 use bench::{cpu, decisions, is_loopback_host};
 use clap::Parser;
-use futures::{StreamExt, TryStreamExt};
 use reqwest::header::HeaderValue;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -153,7 +152,17 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
     let auctions = args.auctions as usize;
     let http = http_client(auctions + 16)?;
     let api = Api::new(cluster.gateway_url.clone(), http.clone());
-    let (ids, bidders) = set_up(&api, args).await?;
+    let (ids, bidders) = bench::api::set_up_lots(
+        &api,
+        &Lots {
+            title: "Benchmark lot",
+            starting_price: 1_000,
+            auctions: args.auctions,
+            bidders: args.bidders,
+            lasting: Duration::from_secs(args.seconds + 30 * 60),
+        },
+    )
+    .await?;
     cluster.check_alive()?;
 
     let starting_price = 1_000;
@@ -213,43 +222,6 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
         cpu,
         engine,
     })
-}
-
-/// Admin, a seller, open auctions and bidders, all through the public API.
-async fn set_up(api: &Api, args: &Args) -> anyhow::Result<(Vec<String>, Vec<User>)> {
-    let admin = api.login(ADMIN_EMAIL, ADMIN_PASSWORD).await?;
-    let seller = api.signup("seller").await?;
-    eprintln!("setup: {} bidders", args.bidders);
-    let bidders: Vec<User> = futures::stream::iter(0..args.bidders)
-        .map(|i| {
-            let api = api.clone();
-            async move { api.signup(&format!("bidder{i}")).await }
-        })
-        .buffered(4)
-        .try_collect()
-        .await?;
-    eprintln!("setup: {} auctions", args.auctions);
-    let lasting = Duration::from_secs(args.seconds + 30 * 60);
-    let ids: Vec<String> = futures::stream::iter(0..args.auctions)
-        .map(|i| {
-            let (api, seller, admin) = (api.clone(), seller.clone(), admin.clone());
-            async move {
-                let id = api
-                    .list_item(&seller, &format!("Benchmark lot {i}"), 1_000)
-                    .await?;
-                api.open_now(&admin, &id, lasting).await?;
-                anyhow::Ok(id)
-            }
-        })
-        .buffered(16)
-        .try_collect()
-        .await?;
-    futures::stream::iter(ids.iter())
-        .map(|id| api.wait_open(id, Duration::from_secs(60)))
-        .buffer_unordered(32)
-        .try_collect::<Vec<()>>()
-        .await?;
-    Ok((ids, bidders))
 }
 
 #[cfg(test)]

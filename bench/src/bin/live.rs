@@ -6,8 +6,8 @@
 //! addresses, for a bounded number of seconds.
 
 use anyhow::Context as _;
-use bench::api::{http_client, Api, User};
-use bench::cluster::{BusChoice, Cluster, ClusterConfig, Topology, ADMIN_EMAIL, ADMIN_PASSWORD};
+use bench::api::{http_client, Api, Lots, User};
+use bench::cluster::{BusChoice, Cluster, ClusterConfig, Topology};
 use bench::live_bids::{self, BidLog, BidTargets, LiveBidConfig};
 use bench::live_report::LiveRun;
 use bench::machine::{raise_open_files_limit, Machine};
@@ -15,7 +15,6 @@ use bench::memory::Resident;
 use bench::watch::{WatchPlan, Watchers};
 use bench::{cpu, decisions, is_loopback_host};
 use clap::Parser;
-use futures::{StreamExt, TryStreamExt};
 use reqwest::header::HeaderValue;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -166,7 +165,17 @@ async fn run(
     let started = chrono::Utc::now();
     let http = http_client(args.in_flight as usize + 16)?;
     let api = Api::new(cluster.gateway_url.clone(), http.clone());
-    let (ids, bidders) = set_up(&api, args).await?;
+    let (ids, bidders) = bench::api::set_up_lots(
+        &api,
+        &Lots {
+            title: "Live lot",
+            starting_price: BASE_AMOUNT,
+            auctions: args.auctions,
+            bidders: args.bidders,
+            lasting: Duration::from_secs(args.seconds + 30 * 60),
+        },
+    )
+    .await?;
     cluster.check_alive()?;
 
     let per_auction = (args.rate as u64 * args.seconds).div_ceil(args.auctions) as usize + 1;
@@ -324,43 +333,6 @@ async fn final_seqs(api: &Api, ids: &[String]) -> anyhow::Result<Vec<i64>> {
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     last.context("no auction read")
-}
-
-/// Admin, a seller, open auctions and bidders, all through the public API.
-async fn set_up(api: &Api, args: &Args) -> anyhow::Result<(Vec<String>, Vec<User>)> {
-    let admin = api.login(ADMIN_EMAIL, ADMIN_PASSWORD).await?;
-    let seller = api.signup("seller").await?;
-    eprintln!("setup: {} bidders", args.bidders);
-    let bidders: Vec<User> = futures::stream::iter(0..args.bidders)
-        .map(|i| {
-            let api = api.clone();
-            async move { api.signup(&format!("bidder{i}")).await }
-        })
-        .buffered(4)
-        .try_collect()
-        .await?;
-    eprintln!("setup: {} auctions", args.auctions);
-    let lasting = Duration::from_secs(args.seconds + 30 * 60);
-    let ids: Vec<String> = futures::stream::iter(0..args.auctions)
-        .map(|i| {
-            let (api, seller, admin) = (api.clone(), seller.clone(), admin.clone());
-            async move {
-                let id = api
-                    .list_item(&seller, &format!("Live lot {i}"), BASE_AMOUNT)
-                    .await?;
-                api.open_now(&admin, &id, lasting).await?;
-                anyhow::Ok(id)
-            }
-        })
-        .buffered(16)
-        .try_collect()
-        .await?;
-    futures::stream::iter(ids.iter())
-        .map(|id| api.wait_open(id, Duration::from_secs(60)))
-        .buffer_unordered(32)
-        .try_collect::<Vec<()>>()
-        .await?;
-    Ok((ids, bidders))
 }
 
 #[cfg(test)]
