@@ -79,6 +79,46 @@ pub struct Cluster {
     children: Vec<(String, Child)>,
 }
 
+/// Where the platform under test runs: the settings both load generators share.
+#[derive(clap::Args, Debug, Clone)]
+pub struct PlatformArgs {
+    /// Kafka-protocol broker (loopback only).
+    #[arg(long, env = "KAFKA_URL", default_value = "127.0.0.1:19092")]
+    pub kafka: String,
+    /// Any database on the Postgres server; the run creates its own database next to it.
+    #[arg(
+        long,
+        env = "BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    pub database_url: String,
+    /// The release `platform` binary (default: $CARGO_TARGET_DIR/release/platform).
+    #[arg(long)]
+    pub platform_bin: Option<PathBuf>,
+    /// Postgres pool size of each platform process.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(2..=90))]
+    pub db_connections: u32,
+    /// Keep the run's database and bus topics (they are dropped otherwise).
+    #[arg(long)]
+    pub keep: bool,
+}
+
+impl PlatformArgs {
+    /// Load goes to this machine only: the broker and Postgres must be on loopback.
+    pub fn ensure_loopback(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.kafka.split(',').all(crate::is_loopback_host),
+            "the broker must be on this machine (loopback), not {}",
+            self.kafka
+        );
+        anyhow::ensure!(
+            crate::is_loopback_host(database_host(&self.database_url)),
+            "Postgres must be on this machine (loopback)"
+        );
+        Ok(())
+    }
+}
+
 /// The host (and port) of a database URL.
 pub fn database_host(url: &str) -> &str {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);

@@ -8,7 +8,7 @@
 //! one is rejected (`below_minimum`), which the decisions show. Consecutive bids on an
 //! auction come from different bidders, so every accepted bid moves the price.
 
-use crate::load::{LoadResult, LATE_AFTER};
+use crate::load::{send_bid, LoadResult, LATE_AFTER};
 use platform_core::Amount;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -133,28 +133,7 @@ pub async fn run(targets: Arc<BidTargets>, log: Arc<BidLog>, config: &LiveBidCon
                 .header(CONTENT_TYPE, "application/json")
                 .body(format!("{{\"amount\":{}}}", log.amount(k)))
                 .timeout(timeout);
-            let sent = Instant::now();
-            log.record_sent(auction, k, sent);
-            let answer = match request.send().await {
-                Ok(res) => {
-                    let status = res.status().as_u16();
-                    // Read the body so the connection goes back to the pool.
-                    let _ = res.bytes().await;
-                    Some(status)
-                }
-                Err(_) => None,
-            };
-            let took = sent.elapsed();
-            let mut r = result.lock().expect("no panic while holding the lock");
-            r.sent += 1;
-            match answer {
-                Some(202) => {
-                    r.accepted_202 += 1;
-                    r.latency_202.record(took);
-                }
-                Some(status) => *r.other_statuses.entry(status).or_default() += 1,
-                None => r.failed += 1,
-            }
+            send_bid(request, &result, |sent| log.record_sent(auction, k, sent)).await;
         });
     }
     // Every permit back means every request was answered (or timed out).

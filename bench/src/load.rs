@@ -87,6 +87,37 @@ pub struct LoadResult {
     pub elapsed: Duration,
 }
 
+/// Sends one bid request and tallies its answer in `result`. `on_send` runs at the instant
+/// the request goes out.
+pub async fn send_bid(
+    request: reqwest::RequestBuilder,
+    result: &Mutex<LoadResult>,
+    on_send: impl FnOnce(Instant),
+) {
+    let sent = Instant::now();
+    on_send(sent);
+    let answer = match request.send().await {
+        Ok(res) => {
+            let status = res.status().as_u16();
+            // Read the body so the connection goes back to the pool.
+            let _ = res.bytes().await;
+            Some(status)
+        }
+        Err(_) => None,
+    };
+    let took = sent.elapsed();
+    let mut r = result.lock().expect("no panic while holding the lock");
+    r.sent += 1;
+    match answer {
+        Some(202) => {
+            r.accepted_202 += 1;
+            r.latency_202.record(took);
+        }
+        Some(status) => *r.other_statuses.entry(status).or_default() += 1,
+        None => r.failed += 1,
+    }
+}
+
 /// Everything the generator needs about the platform under test.
 pub struct Targets {
     pub http: reqwest::Client,
@@ -136,29 +167,7 @@ pub async fn run(targets: Arc<Targets>, config: &LoadConfig) -> LoadResult {
                 .header(CONTENT_TYPE, "application/json")
                 .body(format!("{{\"amount\":{amount}}}"))
                 .timeout(timeout);
-            let sent = Instant::now();
-            let answer = match request.send().await {
-                Ok(res) => {
-                    let status = res.status().as_u16();
-                    // Read the body so the connection goes back to the pool.
-                    let _ = res.bytes().await;
-                    Some(status)
-                }
-                Err(_) => None,
-            };
-            let took = sent.elapsed();
-            {
-                let mut r = result.lock().expect("no panic while holding the lock");
-                r.sent += 1;
-                match answer {
-                    Some(202) => {
-                        r.accepted_202 += 1;
-                        r.latency_202.record(took);
-                    }
-                    Some(status) => *r.other_statuses.entry(status).or_default() += 1,
-                    None => r.failed += 1,
-                }
-            }
+            send_bid(request, &result, |_| {}).await;
             idle_tx.send(ladder).ok();
         });
     }

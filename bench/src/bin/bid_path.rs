@@ -6,12 +6,12 @@
 use anyhow::Context as _;
 use bench::api::{http_client, Api, Lots};
 use bench::broker::{self, BrokerConfig};
-use bench::cluster::{BusChoice, Cluster, ClusterConfig, Topology};
+use bench::cluster::{BusChoice, Cluster, ClusterConfig, PlatformArgs, Topology};
 use bench::engine::EngineMetrics;
 use bench::load::{self, LoadConfig, Targets};
 use bench::machine::Machine;
 use bench::report::{PlatformRun, Report};
-use bench::{cpu, decisions, is_loopback_host};
+use bench::{cpu, decisions};
 use clap::Parser;
 use reqwest::header::HeaderValue;
 use std::path::PathBuf;
@@ -24,19 +24,8 @@ use std::time::Duration;
     about = "Benchmark of the bid path next to the raw broker"
 )]
 struct Args {
-    /// Kafka-protocol broker (loopback only).
-    #[arg(long, env = "KAFKA_URL", default_value = "127.0.0.1:19092")]
-    kafka: String,
-    /// Any database on the Postgres server; the run creates its own database next to it.
-    #[arg(
-        long,
-        env = "BENCH_DATABASE_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-    )]
-    database_url: String,
-    /// The release `platform` binary (default: $CARGO_TARGET_DIR/release/platform).
-    #[arg(long)]
-    platform_bin: Option<PathBuf>,
+    #[command(flatten)]
+    platform: PlatformArgs,
     #[arg(long, value_enum, default_value = "single")]
     topology: Topology,
 
@@ -61,17 +50,11 @@ struct Args {
     /// Seconds of load.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=300))]
     seconds: u64,
-    /// Postgres pool size of each platform process.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(2..=90))]
-    db_connections: u32,
 
     #[arg(long)]
     skip_broker: bool,
     #[arg(long)]
     skip_platform: bool,
-    /// Keep the run's database and bus topics (they are dropped otherwise).
-    #[arg(long)]
-    keep: bool,
     /// Where the platform's logs go.
     #[arg(long, default_value = "/tmp/bid-path-bench")]
     logs: PathBuf,
@@ -80,15 +63,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    anyhow::ensure!(
-        args.kafka.split(',').all(is_loopback_host),
-        "the broker must be on this machine (loopback), not {}",
-        args.kafka
-    );
-    anyhow::ensure!(
-        is_loopback_host(bench::cluster::database_host(&args.database_url)),
-        "Postgres must be on this machine (loopback)"
-    );
+    args.platform.ensure_loopback()?;
     let mut report = Report {
         machine: Machine::current(),
         started: chrono::Utc::now(),
@@ -103,7 +78,7 @@ async fn main() -> anyhow::Result<()> {
             args.broker_messages
         );
         let config = BrokerConfig {
-            brokers: args.kafka.clone(),
+            brokers: args.platform.kafka.clone(),
             messages: args.broker_messages as usize,
             message_bytes: args.message_bytes as usize,
             partitions: args.partitions,
@@ -127,13 +102,13 @@ async fn main() -> anyhow::Result<()> {
 
 async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
     let config = ClusterConfig {
-        binary: bench::cluster::release_binary(args.platform_bin.clone()),
-        base_database_url: args.database_url.clone(),
-        bus: BusChoice::Kafka(args.kafka.clone()),
+        binary: bench::cluster::release_binary(args.platform.platform_bin.clone()),
+        base_database_url: args.platform.database_url.clone(),
+        bus: BusChoice::Kafka(args.platform.kafka.clone()),
         topology: args.topology,
         command_partitions: args.partitions,
         event_partitions: args.partitions,
-        database_max_connections: args.db_connections,
+        database_max_connections: args.platform.db_connections,
         logs: args.logs.clone(),
         extra_env: Vec::new(),
     };
@@ -142,7 +117,7 @@ async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
     eprintln!("platform: ready, logs in {}", cluster.logs.display());
     let outcome = load_and_measure(args, &mut cluster).await;
     cluster.stop();
-    if !args.keep {
+    if !args.platform.keep {
         cluster.drop_run_data(&config).await;
     }
     outcome

@@ -7,13 +7,13 @@
 
 use anyhow::Context as _;
 use bench::api::{http_client, Api, Lots, User};
-use bench::cluster::{BusChoice, Cluster, ClusterConfig, Topology};
+use bench::cluster::{BusChoice, Cluster, ClusterConfig, PlatformArgs, Topology};
 use bench::live_bids::{self, BidLog, BidTargets, LiveBidConfig};
 use bench::live_report::LiveRun;
 use bench::machine::{raise_open_files_limit, Machine};
 use bench::memory::Resident;
 use bench::watch::{WatchPlan, Watchers};
-use bench::{cpu, decisions, is_loopback_host};
+use bench::{cpu, decisions};
 use clap::Parser;
 use reqwest::header::HeaderValue;
 use std::path::PathBuf;
@@ -67,25 +67,9 @@ struct Args {
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=600))]
     drain_seconds: u64,
 
-    /// Kafka-protocol broker for `--topology split` (loopback only).
-    #[arg(long, env = "KAFKA_URL", default_value = "127.0.0.1:19092")]
-    kafka: String,
-    /// Any database on the Postgres server; the run creates its own database next to it.
-    #[arg(
-        long,
-        env = "BENCH_DATABASE_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
-    )]
-    database_url: String,
-    /// The release `platform` binary (default: $CARGO_TARGET_DIR/release/platform).
-    #[arg(long)]
-    platform_bin: Option<PathBuf>,
-    /// Postgres pool size of each platform process.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(2..=90))]
-    db_connections: u32,
-    /// Keep the run's database and bus topics (they are dropped otherwise).
-    #[arg(long)]
-    keep: bool,
+    // The broker is used by `--topology split` only.
+    #[command(flatten)]
+    platform: PlatformArgs,
     /// Where the platform's logs go.
     #[arg(long, default_value = "/tmp/live-bench")]
     logs: PathBuf,
@@ -100,15 +84,7 @@ async fn main() -> anyhow::Result<()> {
         args.private_clients,
         args.bidders
     );
-    anyhow::ensure!(
-        args.kafka.split(',').all(is_loopback_host),
-        "the broker must be on this machine (loopback), not {}",
-        args.kafka
-    );
-    anyhow::ensure!(
-        is_loopback_host(bench::cluster::database_host(&args.database_url)),
-        "Postgres must be on this machine (loopback)"
-    );
+    args.platform.ensure_loopback()?;
     // Before the platform starts, so that its processes inherit the limit.
     let open_files = raise_open_files_limit().context("raising the open files limit")?;
     let machine = Machine::current();
@@ -125,16 +101,16 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let config = ClusterConfig {
-        binary: bench::cluster::release_binary(args.platform_bin.clone()),
-        base_database_url: args.database_url.clone(),
+        binary: bench::cluster::release_binary(args.platform.platform_bin.clone()),
+        base_database_url: args.platform.database_url.clone(),
         bus: match args.topology {
             Topology::Single => BusChoice::Memory,
-            Topology::Split => BusChoice::Kafka(args.kafka.clone()),
+            Topology::Split => BusChoice::Kafka(args.platform.kafka.clone()),
         },
         topology: args.topology,
         command_partitions: 8,
         event_partitions: 8,
-        database_max_connections: args.db_connections,
+        database_max_connections: args.platform.db_connections,
         logs: args.logs.clone(),
         extra_env: args
             .stream_buffer
@@ -147,7 +123,7 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("platform: ready, logs in {}", cluster.logs.display());
     let outcome = run(&args, &mut cluster, machine, open_files).await;
     cluster.stop();
-    if !args.keep {
+    if !args.platform.keep {
         cluster.drop_run_data(&config).await;
     }
     let run = outcome?;
