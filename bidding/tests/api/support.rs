@@ -9,7 +9,6 @@ use http_body_util::BodyExt;
 use platform_bus::memory::MemoryBus;
 use platform_bus::{Bus, StartFrom};
 use platform_core::config::Common;
-use platform_core::identity::{internal_token, INTERNAL_TOKEN_HEADER};
 use platform_core::log::{Command, Event, Terms};
 use platform_core::{AuctionId, Currency, Identity, Role, UserId, COMMAND_TOPIC, EVENT_TOPIC};
 use serde_json::{json, Value};
@@ -79,10 +78,9 @@ impl TestApp {
     ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some(identity) = who {
-            for (name, value) in identity.to_headers() {
+            for (name, value) in identity.signed_headers() {
                 req = req.header(name, value);
             }
-            req = req.header(INTERNAL_TOKEN_HEADER, internal_token());
         }
         let req = match body {
             Some(json) => req

@@ -13,7 +13,6 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
-use platform_core::identity::{internal_token, INTERNAL_TOKEN_HEADER};
 use platform_core::{ApiError, Identity};
 use std::sync::Arc;
 
@@ -94,13 +93,10 @@ fn credential(headers: &HeaderMap) -> Option<Credential> {
 }
 
 fn insert_identity(headers: &mut HeaderMap, identity: &Identity) {
-    for (name, value) in identity.to_headers() {
+    for (name, value) in identity.signed_headers() {
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(name, value);
         }
-    }
-    if let Ok(secret) = HeaderValue::from_str(internal_token()) {
-        headers.insert(INTERNAL_TOKEN_HEADER, secret);
     }
 }
 

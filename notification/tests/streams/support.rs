@@ -7,7 +7,6 @@ use notification::Config;
 use platform_bus::memory::MemoryBus;
 use platform_bus::Bus;
 use platform_core::config::Common;
-use platform_core::identity::{internal_token, INTERNAL_TOKEN_HEADER};
 use platform_core::log::{AuctionStatus, Event, EventKind, PublicState, Terms};
 use platform_core::{AuctionId, BidId, Currency, Identity, Role, UserId, EVENT_TOPIC};
 use serde_json::Value;
@@ -140,16 +139,11 @@ pub fn user() -> Identity {
 
 /// The headers the gateway sets for `identity`.
 pub fn identity_headers(identity: &Identity) -> Vec<(String, String)> {
-    let mut headers: Vec<(String, String)> = identity
-        .to_headers()
+    identity
+        .signed_headers()
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-    headers.push((
-        INTERNAL_TOKEN_HEADER.to_owned(),
-        internal_token().to_owned(),
-    ));
-    headers
+        .collect()
 }
 
 /// An auction whose events are published on the bus as the engine would: public events

@@ -81,6 +81,14 @@ impl Identity {
         ]
     }
 
+    /// [`Self::to_headers`] plus the internal token: what a service trusts, as the gateway
+    /// sends it.
+    pub fn signed_headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = self.to_headers().to_vec();
+        headers.push((INTERNAL_TOKEN_HEADER, internal_token().to_owned()));
+        headers
+    }
+
     /// Reads the identity from request headers; `None` when absent, unsigned or malformed.
     pub fn from_headers(headers: &http::HeaderMap) -> Option<Identity> {
         let token = headers.get(INTERNAL_TOKEN_HEADER)?.to_str().ok()?;
