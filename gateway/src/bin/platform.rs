@@ -6,6 +6,8 @@ use gateway::roles::{PlatformConfig, Role};
 
 /// glibc's allocator spent about a third of the process's CPU under bid load (many
 /// short-lived buffers freed across threads); mimalloc handles that pattern far better.
+/// It is built without asking for transparent huge pages: with them, every connection's
+/// small buffers kept whole 2 MiB pages resident (17 KB per live stream instead of 11).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
