@@ -14,6 +14,7 @@ pub mod ids;
 pub mod log;
 pub mod money;
 pub mod ops;
+pub mod server;
 pub mod service;
 pub mod shutdown;
 pub mod telemetry;

@@ -4,7 +4,7 @@
 
 use crate::ops::ReadinessCheck;
 use axum::Router;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -62,20 +62,12 @@ pub async fn serve(
         readiness,
     } = started;
     let app = router.merge(crate::ops::router(readiness));
-    let server_shutdown = shutdown.clone();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move { server_shutdown.cancelled().await });
-    let mut server = std::pin::pin!(server.into_future());
+    let server = crate::server::serve_connections(listener, app, shutdown.clone());
+    let mut server = std::pin::pin!(server);
     let mut result = Ok(());
     loop {
         tokio::select! {
-            res = &mut server => {
-                if let Err(e) = res {
-                    result = Err(e.into());
-                }
+            () = &mut server => {
                 shutdown.cancel();
                 break;
             }
