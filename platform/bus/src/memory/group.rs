@@ -99,6 +99,11 @@ impl Group {
     pub fn commit(&mut self, partition: i32, offset: i64) {
         self.committed[partition as usize] = Some(offset);
     }
+
+    /// The committed offset of `partition`, if any member committed one.
+    pub fn committed(&self, partition: i32) -> Option<i64> {
+        self.committed.get(partition as usize).copied().flatten()
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,13 @@
 //! partitioning with Kafka's murmur2, consumer groups with range assignment, committed
 //! offsets, redelivery of anything uncommitted). The log lives as long as the bus; it is
 //! the bus of the single-process platform and of the tests.
+//!
+//! Retention: a record is kept while it is among the newest [`KEEP_AT_LEAST`] of its
+//! partition, or until every consumer group of its topic has committed past it (none of them
+//! can read it again: a group resumes at its committed offset, a new one at the oldest record
+//! kept, like Kafka's log start offset). A platform that runs for days therefore holds what
+//! its consumers have not finished with plus a recent window for groups that join late, not
+//! everything ever published. A group that never commits keeps its topic's records.
 
 mod group;
 mod partitioner;
@@ -13,7 +20,7 @@ use crate::{Bus, StartFrom, Subscription};
 use async_trait::async_trait;
 use group::Group;
 use parking_lot::{Mutex, RwLock};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use subscription::MemorySubscription;
@@ -30,6 +37,8 @@ struct Shared {
     next_member: AtomicU64,
     /// Different for every log: a new process has a new, empty one.
     identity: String,
+    /// Records of each partition kept whatever the groups committed.
+    keep_at_least: usize,
 }
 
 impl Default for Shared {
@@ -38,22 +47,55 @@ impl Default for Shared {
             topics: RwLock::default(),
             next_member: AtomicU64::default(),
             identity: format!("memory-{}", uuid::Uuid::new_v4().simple()),
+            keep_at_least: KEEP_AT_LEAST,
         }
     }
 }
 
 pub(crate) struct Topic {
     name: String,
-    partitions: Box<[Mutex<Vec<Stored>>]>,
+    partitions: Box<[Mutex<PartitionLog>]>,
     /// Consumer groups by name, each with its own committed offsets.
     groups: Mutex<HashMap<String, Group>>,
     /// Wakes waiting polls: a record was appended or a partition changed hands.
     changed: Notify,
+    /// Records of each partition kept whatever the groups committed.
+    keep_at_least: usize,
 }
 
 struct Stored {
     key: Vec<u8>,
     payload: Vec<u8>,
+}
+
+/// Records of each partition kept whatever the groups committed.
+pub const KEEP_AT_LEAST: usize = 10_000;
+
+/// The records of one partition still kept: offsets `start .. start + records.len()`.
+#[derive(Default)]
+struct PartitionLog {
+    start: i64,
+    records: VecDeque<Stored>,
+}
+
+impl PartitionLog {
+    /// The offset the next appended record will get.
+    fn end(&self) -> i64 {
+        self.start + self.records.len() as i64
+    }
+
+    fn append(&mut self, record: Stored) -> i64 {
+        self.records.push_back(record);
+        self.end() - 1
+    }
+
+    /// Forgets the records before `offset`, but never the newest `keep`.
+    fn forget_before(&mut self, offset: i64, keep: usize) {
+        let spare = self.records.len().saturating_sub(keep) as i64;
+        let count = (offset - self.start).clamp(0, spare);
+        self.records.drain(..count as usize);
+        self.start += count;
+    }
 }
 
 impl Topic {
@@ -63,13 +105,47 @@ impl Topic {
 
     /// The offset the next appended record of `partition` will get.
     fn end_offset(&self, partition: i32) -> i64 {
-        self.partitions[partition as usize].lock().len() as i64
+        self.partitions[partition as usize].lock().end()
+    }
+
+    /// The oldest offset of `partition` still kept.
+    fn start_offset(&self, partition: i32) -> i64 {
+        self.partitions[partition as usize].lock().start
+    }
+
+    /// Forgets the records of `partition` every group has committed past, beyond the
+    /// newest `keep_at_least`.
+    fn release_consumed(&self, partition: i32) {
+        let floor = self
+            .groups
+            .lock()
+            .values()
+            .map(|g| g.committed(partition))
+            .min()
+            .flatten();
+        if let Some(floor) = floor {
+            self.partitions[partition as usize]
+                .lock()
+                .forget_before(floor, self.keep_at_least);
+        }
     }
 }
 
 impl MemoryBus {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A bus that keeps only the newest `records` of a partition beyond what its groups
+    /// still need.
+    #[cfg(test)]
+    fn keeping(records: usize) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                keep_at_least: records,
+                ..Shared::default()
+            }),
+        }
     }
 
     fn topic(&self, topic: &str) -> anyhow::Result<Arc<Topic>> {
@@ -100,9 +176,12 @@ impl Bus for MemoryBus {
             .or_insert_with(|| {
                 Arc::new(Topic {
                     name: topic.to_owned(),
-                    partitions: (0..partitions).map(|_| Mutex::new(Vec::new())).collect(),
+                    partitions: (0..partitions)
+                        .map(|_| Mutex::new(PartitionLog::default()))
+                        .collect(),
                     groups: Mutex::new(HashMap::new()),
                     changed: Notify::new(),
+                    keep_at_least: self.shared.keep_at_least,
                 })
             });
         Ok(())
@@ -111,14 +190,10 @@ impl Bus for MemoryBus {
     async fn publish(&self, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<(i32, i64)> {
         let topic = self.topic(topic)?;
         let partition = partition_for_key(key, topic.partition_count());
-        let offset = {
-            let mut log = topic.partitions[partition as usize].lock();
-            log.push(Stored {
-                key: key.to_vec(),
-                payload: payload.to_vec(),
-            });
-            log.len() as i64 - 1
-        };
+        let offset = topic.partitions[partition as usize].lock().append(Stored {
+            key: key.to_vec(),
+            payload: payload.to_vec(),
+        });
         topic.changed.notify_waiters();
         Ok((partition, offset))
     }
@@ -150,5 +225,75 @@ impl Bus for MemoryBus {
 
     fn log_identity(&self) -> String {
         self.shared.identity.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    const WAIT: Duration = Duration::from_millis(50);
+
+    /// Ten records on one partition, of which the bus keeps at least the newest two.
+    async fn one_partition_topic() -> (MemoryBus, Arc<Topic>) {
+        let bus = MemoryBus::keeping(2);
+        bus.ensure_topic("t", 1).await.unwrap();
+        for i in 0..10u8 {
+            bus.publish("t", b"k", &[i]).await.unwrap();
+        }
+        let topic = bus.topic("t").unwrap();
+        (bus, topic)
+    }
+
+    /// Offsets and payloads of one poll.
+    async fn read(sub: &mut Box<dyn Subscription>) -> Vec<(i64, u8)> {
+        let batch = sub.poll(100, WAIT).await.unwrap();
+        batch
+            .records
+            .iter()
+            .map(|r| (r.offset, r.payload[0]))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn records_every_group_committed_past_are_forgotten() {
+        let (bus, topic) = one_partition_topic().await;
+        let mut a = bus.subscribe("t", "a", StartFrom::Earliest).await.unwrap();
+        let mut b = bus.subscribe("t", "b", StartFrom::Earliest).await.unwrap();
+        assert_eq!(read(&mut a).await.len(), 10);
+        assert_eq!(read(&mut b).await.len(), 10);
+
+        a.commit(&[(0, 7)]).await.unwrap();
+        assert_eq!(topic.start_offset(0), 0, "group b has not committed");
+        b.commit(&[(0, 4)]).await.unwrap();
+        assert_eq!(topic.start_offset(0), 4, "kept from the lowest commit");
+        b.commit(&[(0, 10)]).await.unwrap();
+        assert_eq!(topic.start_offset(0), 7);
+        a.commit(&[(0, 10)]).await.unwrap();
+        assert_eq!(topic.start_offset(0), 8, "the newest two stay");
+        assert_eq!(topic.end_offset(0), 10, "offsets do not move");
+
+        // A new group starts at the oldest record kept, with its original offset.
+        let mut c = bus.subscribe("t", "c", StartFrom::Earliest).await.unwrap();
+        assert_eq!(read(&mut c).await, vec![(8, 8), (9, 9)]);
+        // New records carry on from the end.
+        assert_eq!(bus.publish("t", b"k", &[10]).await.unwrap(), (0, 10));
+        assert_eq!(read(&mut a).await, vec![(10, 10)]);
+    }
+
+    #[tokio::test]
+    async fn a_group_resumes_where_it_committed_and_a_seek_below_the_oldest_reads_from_it() {
+        let (bus, topic) = one_partition_topic().await;
+        let mut a = bus.subscribe("t", "a", StartFrom::Earliest).await.unwrap();
+        assert_eq!(read(&mut a).await.len(), 10);
+        a.commit(&[(0, 6)]).await.unwrap();
+        assert_eq!(topic.start_offset(0), 6);
+        a.close().await.unwrap();
+
+        let mut again = bus.subscribe("t", "a", StartFrom::Earliest).await.unwrap();
+        assert_eq!(read(&mut again).await, vec![(6, 6), (7, 7), (8, 8), (9, 9)]);
+        again.seek(0, 2).await.unwrap();
+        assert_eq!(read(&mut again).await, vec![(6, 6), (7, 7), (8, 8), (9, 9)]);
     }
 }

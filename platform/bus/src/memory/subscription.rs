@@ -63,7 +63,7 @@ impl MemorySubscription {
         }
         for (p, committed) in moves.acquired {
             let position = committed.unwrap_or_else(|| match self.start {
-                StartFrom::Earliest => 0,
+                StartFrom::Earliest => self.topic.start_offset(p),
                 StartFrom::Latest => self.topic.end_offset(p),
             });
             self.positions.insert(p, position);
@@ -89,18 +89,25 @@ impl MemorySubscription {
                 .get_mut(&p)
                 .expect("owned partition has a position");
             let log = self.topic.partitions[p as usize].lock();
-            let from = (*position).clamp(0, log.len() as i64) as usize;
-            let to = log.len().min(from + remaining);
+            // Records before the oldest kept are gone: reading resumes at the oldest.
+            let from = (*position).clamp(log.start, log.end());
+            let to = log.end().min(from + remaining as i64);
+            let kept = (from - log.start) as usize..(to - log.start) as usize;
             batch
                 .records
-                .extend(log[from..to].iter().enumerate().map(|(i, stored)| Record {
-                    topic: self.topic.name.clone(),
-                    partition: p,
-                    offset: (from + i) as i64,
-                    key: stored.key.clone(),
-                    payload: stored.payload.clone(),
-                }));
-            *position = (*position).max(to as i64);
+                .extend(
+                    log.records
+                        .range(kept)
+                        .zip(from..)
+                        .map(|(stored, offset)| Record {
+                            topic: self.topic.name.clone(),
+                            partition: p,
+                            offset,
+                            key: stored.key.clone(),
+                            payload: stored.payload.clone(),
+                        }),
+                );
+            *position = (*position).max(to);
         }
     }
 
@@ -152,7 +159,7 @@ impl Subscription for MemorySubscription {
 
     async fn commit(&mut self, offsets: &[(i32, i64)]) -> anyhow::Result<()> {
         let member = self.member;
-        self.with_group(|g| {
+        self.with_group(|g| -> anyhow::Result<()> {
             // Checked before any is stored, so a refused commit changes nothing.
             for &(p, offset) in offsets {
                 anyhow::ensure!(
@@ -168,7 +175,11 @@ impl Subscription for MemorySubscription {
                 g.commit(p, offset);
             }
             Ok(())
-        })
+        })?;
+        for &(p, _) in offsets {
+            self.topic.release_consumed(p);
+        }
+        Ok(())
     }
 
     fn assignment(&self) -> Vec<i32> {
