@@ -1,7 +1,10 @@
 //! What the engine stored, read back from the run's own database (schema `bidding`,
 //! table `bids`). `received_at` is stamped by the intake before it answers 202 and
 //! `decided_at` by the engine in the transaction that stores the decision, so
-//! `decided_at - received_at` is an upper bound of "202 → decision stored".
+//! `decided_at - received_at` is an upper bound of "202 → decision stored". The client's
+//! own clock (the same machine's) says when each 202 arrived: `decided_at` minus that is
+//! "202 → decision stored" itself, as the target names it. `decided_at` is taken as the
+//! engine writes the batch's decisions, a moment before the batch's transaction commits.
 
 use crate::latency::Latencies;
 use chrono::{DateTime, Utc};
@@ -134,6 +137,39 @@ pub async fn measure(pool: &PgPool) -> sqlx::Result<Decisions> {
     })
 }
 
+/// For each bid answered 202 (`answered`: its id and when the answer arrived) whose decision
+/// is stored: the time from the answer to the decision. Decisions stamped before the answer
+/// arrived (the engine can be quicker than the client's reading of the 202) count as 0.
+pub async fn after_202(
+    pool: &PgPool,
+    answered: &[(uuid::Uuid, DateTime<Utc>)],
+) -> sqlx::Result<Latencies> {
+    let ids: Vec<uuid::Uuid> = answered.iter().map(|(id, _)| *id).collect();
+    let decided: std::collections::HashMap<uuid::Uuid, DateTime<Utc>> = sqlx::query_as(
+        "SELECT bid_id, decided_at FROM bidding.bids
+         WHERE bid_id = ANY($1) AND decided_at IS NOT NULL",
+    )
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .collect();
+    Ok(answer_to_decision(answered, &decided))
+}
+
+fn answer_to_decision(
+    answered: &[(uuid::Uuid, DateTime<Utc>)],
+    decided: &std::collections::HashMap<uuid::Uuid, DateTime<Utc>>,
+) -> Latencies {
+    let mut latency = Latencies::new();
+    for (id, at) in answered {
+        if let Some(stored) = decided.get(id) {
+            latency.record((*stored - *at).to_std().unwrap_or_default());
+        }
+    }
+    latency
+}
+
 /// The notices a bidder's private stream must carry for the stored decisions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Notices {
@@ -187,6 +223,31 @@ pub async fn notices_by_bidder(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_are_set_against_their_own_decisions() {
+        let t0 = DateTime::parse_from_rfc3339("2026-11-21T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let ms = chrono::Duration::milliseconds;
+        let (a, b, c) = (
+            uuid::Uuid::new_v4(),
+            uuid::Uuid::new_v4(),
+            uuid::Uuid::new_v4(),
+        );
+        let answered = vec![(a, t0), (b, t0 + ms(10)), (c, t0)];
+        // `a` decided 40 ms after its 202, `b` stamped 5 ms before its 202 arrived, `c` not
+        // decided.
+        let decided = [(a, t0 + ms(40)), (b, t0 + ms(5))].into_iter().collect();
+        let latency = answer_to_decision(&answered, &decided);
+        assert_eq!(latency.count(), 2);
+        let max = latency.summary().max;
+        assert!(
+            max >= Duration::from_millis(40) && max < Duration::from_millis(41),
+            "{max:?}"
+        );
+        assert!(latency.quantile(0.0) < Duration::from_millis(1));
+    }
 
     #[test]
     fn steady_seconds_leave_out_the_ramps() {

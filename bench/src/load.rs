@@ -8,6 +8,7 @@
 //! cannot keep up shows a lower rate instead of a longer run.
 
 use bidding::domain::IncrementTable;
+use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -80,6 +81,9 @@ pub struct LoadResult {
     pub failed: u64,
     /// Send → 202, as the client measured it.
     pub latency_202: Latencies,
+    /// Each bid answered 202, with the wall-clock time the answer arrived (to set against
+    /// the time its decision was stored).
+    pub answered: Vec<(uuid::Uuid, DateTime<Utc>)>,
     /// Bids sent more than [`LATE_AFTER`] behind their schedule.
     pub late_starts: u64,
     pub max_lateness: Duration,
@@ -100,22 +104,32 @@ pub async fn send_bid(
         Ok(res) => {
             let status = res.status().as_u16();
             // Read the body so the connection goes back to the pool.
-            let _ = res.bytes().await;
-            Some(status)
+            let body = res.bytes().await.unwrap_or_default();
+            Some((status, body))
         }
         Err(_) => None,
     };
     let took = sent.elapsed();
+    let answered_at = Utc::now();
     let mut r = result.lock().expect("no panic while holding the lock");
     r.sent += 1;
     match answer {
-        Some(202) => {
+        Some((202, body)) => {
             r.accepted_202 += 1;
             r.latency_202.record(took);
+            if let Some(bid_id) = bid_id_of(&body) {
+                r.answered.push((bid_id, answered_at));
+            }
         }
-        Some(status) => *r.other_statuses.entry(status).or_default() += 1,
+        Some((status, _)) => *r.other_statuses.entry(status).or_default() += 1,
         None => r.failed += 1,
     }
+}
+
+/// The `bidId` of a `202 {bidId, status}` answer.
+fn bid_id_of(body: &[u8]) -> Option<uuid::Uuid> {
+    let answer: serde_json::Value = serde_json::from_slice(body).ok()?;
+    answer.get("bidId")?.as_str()?.parse().ok()
 }
 
 /// Everything the generator needs about the platform under test.
@@ -190,6 +204,15 @@ pub async fn run(targets: Arc<Targets>, config: &LoadConfig) -> LoadResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bid_id_is_read_from_the_202_body() {
+        let id = uuid::Uuid::new_v4();
+        let body = format!("{{\"bidId\":\"{id}\",\"status\":\"pending\"}}");
+        assert_eq!(bid_id_of(body.as_bytes()), Some(id));
+        assert_eq!(bid_id_of(b"{\"status\":\"pending\"}"), None);
+        assert_eq!(bid_id_of(b"not json"), None);
+    }
 
     #[test]
     fn ladders_climb_by_two_increments_and_rotate_bidders() {

@@ -179,6 +179,7 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
         eprintln!("{pending} bids still pending after 120 s");
     }
     let decisions = decisions::measure(&pool).await?;
+    let after_202 = decisions::after_202(&pool, &load.answered).await?;
     pool.close().await;
     let engine_after = EngineMetrics::fetch(&http, &cluster.engine_metrics_url).await;
     let engine = match (engine_before, engine_after) {
@@ -194,6 +195,7 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
         command_partitions: args.partitions,
         load,
         decisions,
+        after_202,
         cpu,
         engine,
     })
