@@ -12,7 +12,7 @@ use bench::live_bids::{self, BidLog, BidTargets, LiveBidConfig};
 use bench::live_report::LiveRun;
 use bench::machine::{raise_open_files_limit, Machine};
 use bench::memory::Resident;
-use bench::watch::{WatchPlan, Watchers};
+use bench::watch::{Opened, WatchPlan, Watchers};
 use bench::{cpu, decisions};
 use clap::Parser;
 use reqwest::header::HeaderValue;
@@ -172,11 +172,22 @@ async fn run(
         wave_timeout: Duration::from_secs(60),
         max_retries: 20,
     };
-    eprintln!(
-        "watchers: opening {} streams",
-        plan.public + plan.private.len()
-    );
-    let (watchers, opened) = Watchers::open(&plan, log.clone()).await?;
+    // Memory per stream is what the second half of the streams adds: by then whatever
+    // the setup freed and the allocator kept has been reused by the first half.
+    let streams = plan.public + plan.private.len();
+    let half = streams / 2;
+    eprintln!("watchers: opening {streams} streams, half of them first");
+    let mut watchers = Watchers::new(&plan, log.clone())?;
+    let first = watchers.open(&plan, 0..half).await;
+    tokio::time::sleep(SETTLE).await;
+    let rss_half = Resident::of(&processes);
+    let rest = watchers.open(&plan, half..streams).await;
+    let opened = Opened {
+        streams,
+        late: first.late + rest.late,
+        source_addresses: rest.source_addresses,
+        took: first.took + rest.took,
+    };
     eprintln!(
         "watchers: {} open in {:.1} s ({} late)",
         opened.streams,
@@ -264,6 +275,8 @@ async fn run(
         stream_buffer: args.stream_buffer.map(|b| b as usize),
         opened,
         rss_before,
+        rss_half,
+        streams_at_half: half,
         rss_open,
         rss_load_peak: peak.load(Ordering::Relaxed),
         load,

@@ -30,6 +30,9 @@ pub struct LiveRun {
     pub stream_buffer: Option<usize>,
     pub opened: Opened,
     pub rss_before: Resident,
+    /// With the first `streams_at_half` streams open.
+    pub rss_half: Resident,
+    pub streams_at_half: usize,
     pub rss_open: Resident,
     /// Highest total seen while the bids ran.
     pub rss_load_peak: u64,
@@ -72,11 +75,13 @@ impl LiveRun {
         self.watched.public.len() + self.watched.private.len()
     }
 
-    /// Resident bytes the open streams added, per stream; `None` when the server shrank
-    /// meanwhile (the allocator returned more than the streams took: nothing measured).
+    /// Resident bytes the second half of the streams added, per stream (the first half
+    /// may have reused memory the setup left); `None` when the server shrank meanwhile
+    /// (the allocator returned more than the streams took: nothing measured).
     pub fn bytes_per_stream(&self) -> Option<f64> {
-        let added = self.rss_open.total.checked_sub(self.rss_before.total)?;
-        Some(added as f64 / self.streams().max(1) as f64)
+        let added = self.rss_open.total.checked_sub(self.rss_half.total)?;
+        let streams = self.streams().checked_sub(self.streams_at_half)?;
+        (streams > 0).then(|| added as f64 / streams as f64)
     }
 
     fn per_stream_text(&self) -> String {
@@ -196,8 +201,13 @@ mod tests {
             },
             rss_before: Resident {
                 processes: Vec::new(),
+                total: 90 << 20,
+            },
+            rss_half: Resident {
+                processes: Vec::new(),
                 total: 100 << 20,
             },
+            streams_at_half: (public.len() + private.len()) / 2,
             rss_open: Resident {
                 processes: Vec::new(),
                 total: (100 << 20) + 3 * 10_240,
@@ -268,14 +278,15 @@ mod tests {
         );
         assert_eq!(c.prices_due, 15 + 20 + 15 + 20);
         assert_eq!((c.gaps, c.notices_off), (2, 1));
-        assert_eq!(r.bytes_per_stream(), Some(3.0 * 10_240.0 / 5.0));
+        // 5 streams, 2 of them open at the half: the other 3 added 30 KiB.
+        assert_eq!(r.bytes_per_stream(), Some(10_240.0));
         assert!(r.verdict().starts_with("MISSED"), "no latency measured");
     }
 
     #[test]
     fn a_server_that_shrank_gives_no_memory_figure() {
         let mut r = run(vec![public(0, 1, 20, 0)], Vec::new(), Vec::new());
-        r.rss_open.total = r.rss_before.total - 1;
+        r.rss_open.total = r.rss_half.total - 1;
         assert_eq!(r.bytes_per_stream(), None);
         assert!(r.verdict().contains("UNKNOWN"));
         assert!(r.text().contains("not measured"));

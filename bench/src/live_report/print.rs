@@ -161,7 +161,12 @@ impl LiveRun {
         }
         let _ = writeln!(o, "server memory (VmRSS):");
         w(&mut o, "before the streams", resident(&self.rss_before));
-        w(&mut o, "streams open, idle", resident(&self.rss_open));
+        w(
+            &mut o,
+            &format!("{} streams open, idle", self.streams_at_half),
+            resident(&self.rss_half),
+        );
+        w(&mut o, "all streams open, idle", resident(&self.rss_open));
         w(&mut o, "per stream", self.per_stream_text());
         w(&mut o, "peak during the bids", mib(self.rss_load_peak));
         let _ = writeln!(o, "CPU during the bids (cores of {}):", self.machine.cores);
@@ -256,10 +261,11 @@ impl LiveRun {
             format!("{} / {} / {}", c.reconnects, c.resnapshots, c.gave_up),
         );
         row(
-            "server RSS before / streams open / peak under load",
+            "server RSS before / half the streams open / all open / peak under load",
             format!(
-                "{} / {} / {}",
+                "{} / {} / {} / {}",
                 mib(self.rss_before.total),
+                mib(self.rss_half.total),
                 mib(self.rss_open.total),
                 mib(self.rss_load_peak)
             ),

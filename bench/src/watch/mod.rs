@@ -17,6 +17,7 @@ use crate::live_bids::BidLog;
 use reqwest::header::HeaderValue;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
+use std::ops::Range;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -97,6 +98,8 @@ pub struct Watchers {
     tasks: Vec<JoinHandle<Tally>>,
     stop: watch::Sender<bool>,
     public: usize,
+    /// One HTTP client per source address.
+    clients: Vec<reqwest::Client>,
 }
 
 /// How the opening went.
@@ -140,12 +143,9 @@ fn clients_by_address(streams: usize) -> anyhow::Result<Vec<reqwest::Client>> {
 }
 
 impl Watchers {
-    /// Opens every stream, a wave at a time: a wave's streams are all served (snapshot or
-    /// answer received) before the next wave starts, or its time runs out.
-    pub async fn open(plan: &WatchPlan, log: Arc<BidLog>) -> anyhow::Result<(Self, Opened)> {
-        let started = Instant::now();
+    /// The watchers of `plan`, none of them open yet.
+    pub fn new(plan: &WatchPlan, log: Arc<BidLog>) -> anyhow::Result<Self> {
         let streams = plan.public + plan.private.len();
-        let clients = clients_by_address(streams)?;
         let shared = Arc::new(Shared {
             log,
             auctions: plan
@@ -160,15 +160,25 @@ impl Watchers {
             emitted_latency: Mutex::new(Latencies::new()),
             prices: AtomicU64::new(0),
         });
-        let (stop, stop_rx) = watch::channel(false);
-        let mut watchers = Self {
-            shared: shared.clone(),
+        let (stop, _) = watch::channel(false);
+        Ok(Self {
+            shared,
             tasks: Vec::with_capacity(streams),
             stop,
             public: plan.public,
-        };
+            clients: clients_by_address(streams)?,
+        })
+    }
+
+    /// Opens the streams of `slots` (the plan's watchers, public ones first), a wave at a
+    /// time: a wave's streams are all served (snapshot or answer received) before the next
+    /// wave starts, or its time runs out. Slots must be opened in order, each once.
+    pub async fn open(&mut self, plan: &WatchPlan, slots: Range<usize>) -> Opened {
+        assert_eq!(slots.start, self.tasks.len(), "slots are opened in order");
+        let started = Instant::now();
+        let streams = slots.len();
         let mut late = 0;
-        let slots: Vec<usize> = (0..streams).collect();
+        let slots: Vec<usize> = slots.collect();
         for wave in slots.chunks(plan.wave.max(1)) {
             let mut served = Vec::with_capacity(wave.len());
             for &slot in wave {
@@ -189,7 +199,7 @@ impl Watchers {
                     )
                 };
                 let stream = Stream {
-                    http: clients[slot % clients.len()].clone(),
+                    http: self.clients[slot % self.clients.len()].clone(),
                     url,
                     authorization,
                     slot,
@@ -198,11 +208,11 @@ impl Watchers {
                 };
                 let (ready, ready_rx) = oneshot::channel();
                 served.push(ready_rx);
-                watchers.tasks.push(tokio::spawn(stream.watch(
+                self.tasks.push(tokio::spawn(stream.watch(
                     watching,
-                    shared.clone(),
+                    self.shared.clone(),
                     ready,
-                    stop_rx.clone(),
+                    self.stop.subscribe(),
                 )));
             }
             let deadline = tokio::time::Instant::now() + plan.wave_timeout;
@@ -212,13 +222,12 @@ impl Watchers {
                 }
             }
         }
-        let opened = Opened {
+        Opened {
             streams,
             late,
-            source_addresses: clients.len(),
+            source_addresses: self.clients.len(),
             took: started.elapsed(),
-        };
-        Ok((watchers, opened))
+        }
     }
 
     /// Price events received so far, over every public watcher.
