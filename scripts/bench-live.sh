@@ -9,9 +9,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ensure_build_tools
-BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-$(ensure_test_postgres)}"
-export BENCH_DATABASE_URL
-log "PostgreSQL: $BENCH_DATABASE_URL"
+ensure_bench_postgres
 
 # Split roles talk over the broker; one process uses its in-process bus.
 if [[ " $* " == *" split "* || " $* " == *"--topology=split"* ]]; then

@@ -8,16 +8,10 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ensure_build_tools
-BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-$(ensure_test_postgres)}"
-export BENCH_DATABASE_URL
-log "PostgreSQL: $BENCH_DATABASE_URL"
+ensure_bench_postgres
 
 KAFKA_PORT="${KAFKA_BENCH_PORT:-19092}"
-if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null; then
-  log "using the broker already listening on 127.0.0.1:$KAFKA_PORT"
-else
-  start_tansu "$KAFKA_PORT"
-fi
+start_tansu "$KAFKA_PORT"
 export KAFKA_URL="127.0.0.1:$KAFKA_PORT"
 
 log "building the release binaries"

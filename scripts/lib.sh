@@ -89,6 +89,13 @@ ensure_tansu() {
   fi
 }
 
+# Exports BENCH_DATABASE_URL: the one given, or the test PostgreSQL (started if needed).
+ensure_bench_postgres() {
+  BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-$(ensure_test_postgres)}"
+  export BENCH_DATABASE_URL
+  log "PostgreSQL: $BENCH_DATABASE_URL"
+}
+
 # Starts tansu on 127.0.0.1:$1 with in-memory storage; stops it when the shell exits.
 start_tansu() {
   local port="$1"
