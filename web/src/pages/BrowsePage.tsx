@@ -26,6 +26,28 @@ const SORTS: [SearchSort | "", string][] = [
   ["price_desc", "Price: high to low"],
 ];
 
+/** A labelled drop-down of `[value, label]` choices. */
+function Choice(props: {
+  id: string;
+  label: string;
+  value: string;
+  choices: readonly (readonly [string, string])[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field inline">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.choices.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function BrowsePage() {
   const { search: params } = useLocation();
   const q = params.get("q") ?? "";
@@ -123,26 +145,14 @@ export function BrowsePage() {
             ))}
           </select>
         </div>
-        <div className="field inline">
-          <label htmlFor="filter-status">Status</label>
-          <select id="filter-status" value={status} onChange={(e) => update({ status: e.target.value })}>
-            {STATUSES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field inline">
-          <label htmlFor="filter-sort">Sort</label>
-          <select id="filter-sort" value={sort} onChange={(e) => update({ sort: e.target.value })}>
-            {SORTS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Choice
+          id="filter-status"
+          label="Status"
+          value={status}
+          choices={STATUSES}
+          onChange={(value) => update({ status: value })}
+        />
+        <Choice id="filter-sort" label="Sort" value={sort} choices={SORTS} onChange={(value) => update({ sort: value })} />
         <p className="result-count muted" aria-live="polite">
           {loading && !result ? "Searching…" : `${total} ${total === 1 ? "auction" : "auctions"}`}
         </p>
