@@ -87,6 +87,23 @@ impl Stream {
         }
     }
 
+    /// Reads the snapshot and, when the live feed had not yet seen the auction open (it
+    /// follows the bus on its own, so it may trail the read model by a moment), the
+    /// `opened` event after it. Returns the id of the event that showed it open.
+    pub async fn snapshot_then_open(&mut self) -> String {
+        let snapshot = self.next_named("snapshot").await;
+        let shown = match snapshot.data["status"].as_str() {
+            Some("open") => snapshot,
+            Some("scheduled") => {
+                let opened = self.next_named("opened").await;
+                assert_eq!(opened.data["status"], "open");
+                opened
+            }
+            other => panic!("snapshot of an opening auction shows {other:?}"),
+        };
+        shown.id.expect("live events carry an id")
+    }
+
     pub async fn next_named(&mut self, name: &str) -> SseEvent {
         loop {
             let e = self.next().await;
@@ -116,9 +133,7 @@ async fn watchers_see_every_price_and_resume_without_gaps() {
     let path = format!("/api/auctions/{id}/events");
 
     let mut watcher = Stream::open(api, &path, &[]).await;
-    let snapshot = watcher.next_named("snapshot").await;
-    assert_eq!(snapshot.data["status"], "open");
-    let seen = snapshot.id.clone().unwrap();
+    let seen = watcher.snapshot_then_open().await;
 
     api.bid(&alice, &id, 1_000, None).await;
     let price = watcher.next_named("price").await;
