@@ -328,3 +328,151 @@ async fn two_engines_share_the_partitions_and_apply_every_command_once() {
         assert_eq!(bid_count(&setup.pool, *id).await, 26);
     }
 }
+
+mod batch_write {
+    //! `store::engine::persist` on its own: a batch is stored whole, or not at all when
+    //! another engine moved one of its partitions.
+    use super::*;
+    use bidding::store::engine::{persist, BatchWrite, OffsetAdvance, OutcomeRow, Persisted};
+
+    const LOG: &str = "log-a";
+
+    fn write(offsets: &[(i32, Option<i64>, i64)]) -> BatchWrite {
+        let auction_id = AuctionId::new();
+        BatchWrite {
+            outcomes: vec![OutcomeRow {
+                bid_id: BidId::new(),
+                auction_id,
+                bidder_id: UserId::new(),
+                kind: "bid",
+                amount: Some(1_000),
+                max_amount: None,
+                accepted: true,
+                reason: None,
+                seq: Some(2),
+                received_at: Utc::now(),
+            }],
+            states: vec![(
+                auction_id,
+                Some(UserId::new()),
+                serde_json::json!({"seq": 2}),
+            )],
+            offsets: offsets
+                .iter()
+                .map(|&(partition, from, to)| OffsetAdvance {
+                    partition,
+                    from,
+                    to,
+                })
+                .collect(),
+            events: vec![
+                (offsets[0].0, auction_id, br#"{"n":1}"#.to_vec()),
+                (offsets[0].0, auction_id, br#"{"n":2}"#.to_vec()),
+            ],
+        }
+    }
+
+    async fn stored(pool: &PgPool) -> (Vec<(i32, i64, String)>, i64, i64, i64) {
+        let offsets = sqlx::query_as(
+            "SELECT partition, next_offset, log_identity FROM engine_offsets ORDER BY partition",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let count = |table: &'static str| async move {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        };
+        (
+            offsets,
+            count("bids").await,
+            count("engine_auctions").await,
+            count("outbox_batches").await,
+        )
+    }
+
+    async fn persisted(pool: &PgPool, batch: &BatchWrite, log: &str) -> Persisted {
+        persist(pool, COMMAND_TOPIC, log, batch).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_stored_whole_and_moves_every_offset() {
+        let setup = database().await;
+        let first = write(&[(0, None, 5), (1, None, 3)]);
+        let Persisted::Committed(ids) = persisted(&setup.pool, &first, LOG).await else {
+            panic!("a first batch is stored");
+        };
+        assert_eq!(ids.len(), 1, "one outbox row per partition with events");
+        let next = write(&[(0, Some(5), 9), (2, None, 1)]);
+        assert!(matches!(
+            persisted(&setup.pool, &next, LOG).await,
+            Persisted::Committed(_)
+        ));
+        let (offsets, bids, states, outbox) = stored(&setup.pool).await;
+        assert_eq!(
+            offsets,
+            vec![
+                (0, 9, LOG.to_owned()),
+                (1, 3, LOG.to_owned()),
+                (2, 1, LOG.to_owned())
+            ]
+        );
+        assert_eq!((bids, states, outbox), (2, 2, 2));
+        let events: Vec<u8> = sqlx::query_scalar("SELECT events FROM outbox_batches WHERE id = $1")
+            .bind(ids[0])
+            .fetch_one(&setup.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&events).unwrap(),
+            serde_json::json!([{"n": 1}, {"n": 2}])
+        );
+    }
+
+    #[tokio::test]
+    async fn a_moved_partition_fences_the_whole_batch_off() {
+        let setup = database().await;
+        let first = write(&[(0, None, 5), (1, None, 3)]);
+        assert!(matches!(
+            persisted(&setup.pool, &first, LOG).await,
+            Persisted::Committed(_)
+        ));
+        let before = stored(&setup.pool).await;
+
+        // Partition 0 is where this engine left it, partition 1 is not: nothing moves.
+        let stale = write(&[(0, Some(5), 8), (1, Some(2), 4)]);
+        assert!(matches!(
+            persisted(&setup.pool, &stale, LOG).await,
+            Persisted::Fenced(1)
+        ));
+        assert_eq!(stored(&setup.pool).await, before);
+
+        // A first offset for a partition this log already stored is another engine's.
+        let late = write(&[(0, Some(5), 8), (1, None, 4)]);
+        assert!(matches!(
+            persisted(&setup.pool, &late, LOG).await,
+            Persisted::Fenced(1)
+        ));
+        assert_eq!(stored(&setup.pool).await, before);
+    }
+
+    #[tokio::test]
+    async fn offsets_of_another_log_are_replaced_by_a_first_batch() {
+        let setup = database().await;
+        let old = write(&[(0, None, 50)]);
+        assert!(matches!(
+            persisted(&setup.pool, &old, "log-old").await,
+            Persisted::Committed(_)
+        ));
+        let new = write(&[(0, None, 2)]);
+        assert!(matches!(
+            persisted(&setup.pool, &new, LOG).await,
+            Persisted::Committed(_)
+        ));
+        let (offsets, bids, _, _) = stored(&setup.pool).await;
+        assert_eq!(offsets, vec![(0, 2, LOG.to_owned())]);
+        assert_eq!(bids, 2);
+    }
+}
