@@ -45,6 +45,13 @@ pub struct Config {
     #[arg(long, env = "BIDDING_ENGINE", default_value_t = true, action = clap::ArgAction::Set)]
     pub bidding_engine: bool,
 
+    /// Engine workers in this process. Each owns its share of the command partitions (they
+    /// join the engine's consumer group like separate instances) and stores its own batches,
+    /// so one worker's batch is decided and stored while another's commits.
+    #[arg(long, env = "BIDDING_ENGINES", default_value_t = 2,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub bidding_engines: u16,
+
     /// Most commands the engine applies in one transaction.
     #[arg(long, env = "BIDDING_ENGINE_BATCH", default_value_t = 2000)]
     pub bidding_engine_batch: usize,
@@ -82,6 +89,7 @@ impl Config {
             soft_close_extension_secs: 60,
             soft_close_max_extension_secs: 600,
             bidding_engine: true,
+            bidding_engines: 2,
             bidding_engine_batch: 2000,
             bidding_port: 0,
         }
@@ -114,8 +122,15 @@ pub async fn start(
         Box::pin(async move { bus.ping().await.map_err(|e| format!("bus: {e:#}")) })
     }));
     if config.bidding_engine {
-        let engine = engine::Engine::new(pool, bus, rules, config.bidding_engine_batch);
-        started.spawn(engine.run(shutdown));
+        for _ in 0..config.bidding_engines {
+            let engine = engine::Engine::new(
+                pool.clone(),
+                bus.clone(),
+                rules.clone(),
+                config.bidding_engine_batch,
+            );
+            started.spawn(engine.run(shutdown.clone()));
+        }
     }
     Ok(started)
 }
