@@ -7,7 +7,7 @@ use bidding::engine::Engine;
 use chrono::{Duration as Span, Utc};
 use platform_bus::memory::{partition_for_key, MemoryBus};
 use platform_bus::{Bus, StartFrom};
-use platform_core::log::{Command, Event, Terms};
+use platform_core::log::{Command, Event, EventKind, Terms};
 use platform_core::{AuctionId, BidId, Currency, UserId, COMMAND_TOPIC, EVENT_TOPIC};
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -167,6 +167,74 @@ async fn a_command_seen_twice_is_applied_once() {
     send(bus.as_ref(), &bid(id, UserId::new(), 2_000)).await;
     engine_until_accepted(&setup, &bus, 2).await;
     assert_eq!(bid_count(&setup.pool, id).await, 2);
+}
+
+#[tokio::test]
+async fn a_command_seen_again_after_its_decision_leaves_the_rest_of_its_batch_applied() {
+    let setup = database().await;
+    let bus = bus().await;
+    let id = open_auction(bus.as_ref(), UserId::new()).await;
+    let other = open_auction(bus.as_ref(), UserId::new()).await;
+    let again = bid(id, UserId::new(), 1_000);
+    send(bus.as_ref(), &again).await;
+    engine_until_accepted(&setup, &bus, 1).await;
+
+    // The copy arrives between new commands of both auctions, all read as one batch.
+    send(bus.as_ref(), &bid(other, UserId::new(), 1_000)).await;
+    send(bus.as_ref(), &again).await;
+    send(bus.as_ref(), &bid(id, UserId::new(), 2_000)).await;
+    engine_until_accepted(&setup, &bus, 3).await;
+    assert_eq!(bid_count(&setup.pool, id).await, 2);
+    assert_eq!(bid_count(&setup.pool, other).await, 1);
+    let seqs: Vec<i64> = sqlx::query_scalar(
+        "SELECT seq FROM bids WHERE auction_id = $1 AND status = 'accepted' ORDER BY seq",
+    )
+    .bind(id)
+    .fetch_all(&setup.pool)
+    .await
+    .unwrap();
+    assert_eq!(seqs.len(), 2);
+    assert_eq!(seqs[1], seqs[0] + 1, "the copy took no seq");
+    // Its bidder heard of it once: no second answer (a rejection of an accepted bid).
+    let Command::PlaceBid { bid_id, .. } = again else {
+        unreachable!()
+    };
+    let answers: Vec<EventKind> = all_events(bus.as_ref())
+        .await
+        .into_iter()
+        .map(|e| e.kind)
+        .filter(|k| {
+            matches!(k, EventKind::BidAccepted { bid_id: b, .. }
+                     | EventKind::BidRejected { bid_id: b, .. } if *b == bid_id)
+        })
+        .collect();
+    assert_eq!(answers.len(), 1, "{answers:?}");
+    assert!(matches!(answers[0], EventKind::BidAccepted { .. }));
+}
+
+/// Every event on the event topic so far, read by a group of its own.
+async fn all_events(bus: &dyn Bus) -> Vec<Event> {
+    let mut sub = bus
+        .subscribe(
+            EVENT_TOPIC,
+            &format!("reader-{}", uuid::Uuid::new_v4()),
+            StartFrom::Earliest,
+        )
+        .await
+        .unwrap();
+    let mut events = Vec::new();
+    loop {
+        let batch = sub.poll(1_000, Duration::from_millis(300)).await.unwrap();
+        if batch.records.is_empty() {
+            return events;
+        }
+        events.extend(
+            batch
+                .records
+                .iter()
+                .map(|r| serde_json::from_slice::<Event>(&r.payload).unwrap()),
+        );
+    }
 }
 
 #[tokio::test]
