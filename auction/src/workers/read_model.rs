@@ -12,7 +12,7 @@
 
 use super::pause;
 use crate::store::read_model::{self, Update};
-use platform_bus::{Bus, Record, StartFrom, Subscription};
+use platform_bus::{Bus, Pace, Record, StartFrom, Subscription};
 use platform_core::log::Event;
 use platform_core::{AuctionId, EVENT_TOPIC};
 use sqlx::PgPool;
@@ -45,7 +45,7 @@ impl ReadModel {
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let mut sub = self
             .bus
-            .subscribe(EVENT_TOPIC, GROUP, StartFrom::Earliest)
+            .subscribe_at(EVENT_TOPIC, GROUP, StartFrom::Earliest, Pace::Relaxed)
             .await?;
         while let Some(records) = self.next_records(sub.as_mut(), &shutdown).await {
             if records.is_empty() {

@@ -41,6 +41,16 @@ pub enum StartFrom {
     Latest,
 }
 
+/// How soon a subscriber must see a record once it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// Within milliseconds: the engine, live streams.
+    Prompt,
+    /// Within a few hundred milliseconds, for fewer requests to the broker: read models and
+    /// indexes.
+    Relaxed,
+}
+
 /// What one poll of a subscription returned.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -63,12 +73,23 @@ pub trait Bus: Send + Sync + 'static {
     /// Appends one record; returns `(partition, offset)` once it is durable.
     async fn publish(&self, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<(i32, i64)>;
 
-    /// Joins consumer group `group` on `topic`.
+    /// Joins consumer group `group` on `topic`, to see each record promptly.
     async fn subscribe(
         &self,
         topic: &str,
         group: &str,
         start: StartFrom,
+    ) -> anyhow::Result<Box<dyn Subscription>> {
+        self.subscribe_at(topic, group, start, Pace::Prompt).await
+    }
+
+    /// Joins consumer group `group` on `topic`, to see each record at `pace`.
+    async fn subscribe_at(
+        &self,
+        topic: &str,
+        group: &str,
+        start: StartFrom,
+        pace: Pace,
     ) -> anyhow::Result<Box<dyn Subscription>>;
 
     /// Number of partitions of `topic`.

@@ -3,7 +3,7 @@
 //! `auction.commands` at `staging.auction.commands` and the group `bidding-engine` at
 //! `staging.bidding-engine`. Services keep using the plain names.
 
-use crate::{Batch, Bus, StartFrom, Subscription};
+use crate::{Batch, Bus, Pace, StartFrom, Subscription};
 use async_trait::async_trait;
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,15 +43,16 @@ impl Bus for Namespaced {
         self.inner.publish(&self.name(topic), key, payload).await
     }
 
-    async fn subscribe(
+    async fn subscribe_at(
         &self,
         topic: &str,
         group: &str,
         start: StartFrom,
+        pace: Pace,
     ) -> anyhow::Result<Box<dyn Subscription>> {
         let inner = self
             .inner
-            .subscribe(&self.name(topic), &self.name(group), start)
+            .subscribe_at(&self.name(topic), &self.name(group), start, pace)
             .await?;
         Ok(Box::new(NamespacedSubscription {
             inner,

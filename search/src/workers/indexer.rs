@@ -12,7 +12,7 @@
 
 use crate::domain::Change;
 use crate::port::{apply, SearchIndex};
-use platform_bus::{Bus, Record, StartFrom, Subscription};
+use platform_bus::{Bus, Pace, Record, StartFrom, Subscription};
 use platform_core::log::{Command, Event, EventKind};
 use platform_core::{COMMAND_TOPIC, EVENT_TOPIC};
 use std::collections::BTreeMap;
@@ -85,7 +85,9 @@ pub async fn spawn(
             Some(identity) => format!("{group}.{identity}"),
             None => group.to_owned(),
         };
-        let sub = bus.subscribe(topic, &group, StartFrom::Earliest).await?;
+        let sub = bus
+            .subscribe_at(topic, &group, StartFrom::Earliest, Pace::Relaxed)
+            .await?;
         let follower = Follower {
             topic,
             index: index.clone(),

@@ -12,7 +12,7 @@ pub use member::{
 };
 
 use crate::memory::partition_for_key;
-use crate::{Bus, StartFrom};
+use crate::{Bus, Pace, StartFrom};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +34,7 @@ macro_rules! contract_suite {
             separate_groups_each_see_everything,
             latest_skips_old_records,
             seek_rereads,
+            a_relaxed_subscriber_reads_every_record,
         );
     };
     (@each $bus:expr; $($test:ident),* $(,)?) => {
@@ -395,4 +396,21 @@ pub async fn seek_rereads(bus: Arc<dyn Bus>) {
         "seek of a partition not owned"
     );
     reader.close().await;
+}
+
+pub async fn a_relaxed_subscriber_reads_every_record(bus: Arc<dyn Bus>) {
+    let topic = new_topic(&bus, "relaxed").await;
+    let published = publish_many(&bus, &topic, 10, 100).await;
+    let mut sub = bus
+        .subscribe_at(&topic, &unique("group"), StartFrom::Earliest, Pace::Relaxed)
+        .await
+        .expect("subscribe");
+    let deadline = Deadline::after(PATIENCE, "a relaxed subscriber read 100 records");
+    let mut seen = Vec::new();
+    while seen.len() < published.len() {
+        deadline.check();
+        seen.extend(sub.poll(1_000, STEP).await.expect("poll").records);
+    }
+    assert_exactly_once(&seen, &published);
+    sub.close().await.expect("close");
 }

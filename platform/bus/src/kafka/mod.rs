@@ -12,7 +12,7 @@
 
 mod subscription;
 
-use crate::{Bus, StartFrom, Subscription};
+use crate::{Bus, Pace, StartFrom, Subscription};
 use anyhow::Context as _;
 use async_trait::async_trait;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -151,11 +151,12 @@ impl Bus for KafkaBus {
         Ok((delivery.partition, delivery.offset))
     }
 
-    async fn subscribe(
+    async fn subscribe_at(
         &self,
         topic: &str,
         group: &str,
         start: StartFrom,
+        pace: Pace,
     ) -> anyhow::Result<Box<dyn Subscription>> {
         anyhow::ensure!(!group.is_empty(), "a consumer group needs a name");
         Ok(Box::new(KafkaSubscription::join(
@@ -163,6 +164,7 @@ impl Bus for KafkaBus {
             topic,
             group,
             start,
+            pace,
         )?))
     }
 

@@ -8,13 +8,17 @@
 //! * `max.poll.interval.ms=20000`: the longest a live member may go without polling before
 //!   it is put out of the group; it is also the rebalance timeout, so a rebalance waiting
 //!   for a stuck member gives up within that time rather than the default five minutes.
-//! * `fetch.wait.max.ms=10`: a record is handed over within milliseconds of being written.
+//! * `fetch.wait.max.ms`: how long the broker may hold a fetch that finds nothing new.
+//!   Kafka answers as soon as a record arrives, but some Kafka-protocol brokers (tansu)
+//!   hold every such fetch for the whole time, and every fetch costs them work: 10 ms
+//!   ([`Pace::Prompt`]) hands a record over within milliseconds, at about a hundred fetches
+//!   per second per member; 200 ms ([`Pace::Relaxed`]) asks twenty times less often.
 //! * `partition.assignment.strategy=cooperative-sticky`: a rebalance revokes only the
 //!   partitions that move, as the in-process bus does; the eager protocols (`range`,
 //!   `roundrobin`) revoke every partition of every member and restart all of them at the
 //!   committed offsets, which pauses the whole group and redelivers whatever was in flight.
 
-use crate::{Batch, Record, StartFrom, Subscription};
+use crate::{Batch, Pace, Record, StartFrom, Subscription};
 use anyhow::Context as _;
 use async_trait::async_trait;
 use futures::{FutureExt, StreamExt};
@@ -97,7 +101,13 @@ pub(super) struct KafkaSubscription {
 }
 
 impl KafkaSubscription {
-    pub fn join(brokers: &str, topic: &str, group: &str, start: StartFrom) -> anyhow::Result<Self> {
+    pub fn join(
+        brokers: &str,
+        topic: &str,
+        group: &str,
+        start: StartFrom,
+        pace: Pace,
+    ) -> anyhow::Result<Self> {
         let assignment = Arc::new(Mutex::new(Assignment::default()));
         let changed = Arc::new(Notify::new());
         let context = Membership {
@@ -120,7 +130,13 @@ impl KafkaSubscription {
             .set("session.timeout.ms", "6000")
             .set("heartbeat.interval.ms", "500")
             .set("max.poll.interval.ms", "20000")
-            .set("fetch.wait.max.ms", "10")
+            .set(
+                "fetch.wait.max.ms",
+                match pace {
+                    Pace::Prompt => "10",
+                    Pace::Relaxed => "200",
+                },
+            )
             .set("partition.assignment.strategy", "cooperative-sticky")
             .set("enable.partition.eof", "false")
             .create_with_context(context)

@@ -16,7 +16,7 @@ mod subscription;
 
 pub use partitioner::{murmur2, partition_for_key};
 
-use crate::{Bus, StartFrom, Subscription};
+use crate::{Bus, Pace, StartFrom, Subscription};
 use async_trait::async_trait;
 use group::Group;
 use parking_lot::{Mutex, RwLock};
@@ -198,11 +198,13 @@ impl Bus for MemoryBus {
         Ok((partition, offset))
     }
 
-    async fn subscribe(
+    /// Every record is handed over as it is appended, whatever the pace.
+    async fn subscribe_at(
         &self,
         topic: &str,
         group: &str,
         start: StartFrom,
+        _pace: Pace,
     ) -> anyhow::Result<Box<dyn Subscription>> {
         anyhow::ensure!(!group.is_empty(), "a consumer group needs a name");
         let topic = self.topic(topic)?;
