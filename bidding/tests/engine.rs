@@ -212,29 +212,13 @@ async fn a_command_seen_again_after_its_decision_leaves_the_rest_of_its_batch_ap
     assert!(matches!(answers[0], EventKind::BidAccepted { .. }));
 }
 
-/// Every event on the event topic so far, read by a group of its own.
+/// Every event on the event topic so far.
 async fn all_events(bus: &dyn Bus) -> Vec<Event> {
-    let mut sub = bus
-        .subscribe(
-            EVENT_TOPIC,
-            &format!("reader-{}", uuid::Uuid::new_v4()),
-            StartFrom::Earliest,
-        )
+    platform_bus::contract::read_topic(bus, EVENT_TOPIC, Duration::from_millis(300))
         .await
-        .unwrap();
-    let mut events = Vec::new();
-    loop {
-        let batch = sub.poll(1_000, Duration::from_millis(300)).await.unwrap();
-        if batch.records.is_empty() {
-            return events;
-        }
-        events.extend(
-            batch
-                .records
-                .iter()
-                .map(|r| serde_json::from_slice::<Event>(&r.payload).unwrap()),
-        );
-    }
+        .iter()
+        .map(|r| serde_json::from_slice::<Event>(&r.payload).unwrap())
+        .collect()
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use axum::http::{Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use platform_bus::memory::MemoryBus;
-use platform_bus::{Bus, StartFrom};
+use platform_bus::Bus;
 use platform_core::config::Common;
 use platform_core::log::{Command, Event, EventKind};
 use platform_core::{AuctionId, Identity, Role, UserId, COMMAND_TOPIC, EVENT_TOPIC};
@@ -216,27 +216,12 @@ impl TestApp {
 
     /// Every record of `topic` keyed by `key`, decoded, in log order.
     async fn read_topic<T: serde::de::DeserializeOwned>(&self, topic: &str, key: &str) -> Vec<T> {
-        let group = format!("test-{}", uuid::Uuid::new_v4());
-        let mut sub = self
-            .bus
-            .subscribe(topic, &group, StartFrom::Earliest)
+        platform_bus::contract::read_topic(self.bus.as_ref(), topic, Duration::from_millis(20))
             .await
-            .unwrap();
-        let mut records = Vec::new();
-        loop {
-            let batch = sub.poll(1000, Duration::from_millis(20)).await.unwrap();
-            if batch.records.is_empty() {
-                break;
-            }
-            for r in batch.records {
-                if r.key == key.as_bytes() {
-                    records
-                        .push(serde_json::from_slice(&r.payload).expect("a record of the topic"));
-                }
-            }
-        }
-        sub.close().await.unwrap();
-        records
+            .iter()
+            .filter(|r| r.key == key.as_bytes())
+            .map(|r| serde_json::from_slice(&r.payload).expect("a record of the topic"))
+            .collect()
     }
 
     pub async fn publish_event(&self, event: &Event) {

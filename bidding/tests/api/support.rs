@@ -7,7 +7,7 @@ use axum::Router;
 use chrono::{DateTime, Duration as Span, Utc};
 use http_body_util::BodyExt;
 use platform_bus::memory::MemoryBus;
-use platform_bus::{Bus, StartFrom};
+use platform_bus::Bus;
 use platform_core::config::Common;
 use platform_core::log::{Command, Event, Terms};
 use platform_core::{AuctionId, Currency, Identity, Role, UserId, COMMAND_TOPIC, EVENT_TOPIC};
@@ -222,27 +222,16 @@ impl TestApp {
     pub async fn events_of(&self, auction: AuctionId, want: usize) -> Vec<Event> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         loop {
-            let group = format!("test-{}", uuid::Uuid::new_v4());
-            let mut sub = self
-                .bus
-                .subscribe(EVENT_TOPIC, &group, StartFrom::Earliest)
-                .await
-                .unwrap();
-            let mut events = Vec::new();
-            loop {
-                let batch = sub.poll(1000, Duration::from_millis(50)).await.unwrap();
-                if batch.records.is_empty() {
-                    break;
-                }
-                events.extend(
-                    batch
-                        .records
-                        .iter()
-                        .map(|r| serde_json::from_slice::<Event>(&r.payload).unwrap())
-                        .filter(|e| e.auction_id == auction),
-                );
-            }
-            sub.close().await.unwrap();
+            let events: Vec<Event> = platform_bus::contract::read_topic(
+                self.bus.as_ref(),
+                EVENT_TOPIC,
+                Duration::from_millis(50),
+            )
+            .await
+            .iter()
+            .map(|r| serde_json::from_slice::<Event>(&r.payload).unwrap())
+            .filter(|e| e.auction_id == auction)
+            .collect();
             if events.len() >= want || tokio::time::Instant::now() >= deadline {
                 return events;
             }

@@ -173,6 +173,25 @@ pub async fn publish_many(
     published
 }
 
+/// Every record `topic` holds now, read from the start by a group of its own until a poll
+/// that waited `wait` finds nothing more.
+pub async fn read_topic(bus: &dyn Bus, topic: &str, wait: Duration) -> Vec<Record> {
+    let mut sub = bus
+        .subscribe(topic, &unique("reader"), StartFrom::Earliest)
+        .await
+        .expect("subscribe");
+    let mut records = Vec::new();
+    loop {
+        let batch = sub.poll(1_000, wait).await.expect("poll");
+        if batch.records.is_empty() {
+            break;
+        }
+        records.extend(batch.records);
+    }
+    sub.close().await.expect("close");
+    records
+}
+
 pub fn positions(records: &[Record]) -> BTreeSet<(i32, i64)> {
     records.iter().map(|r| (r.partition, r.offset)).collect()
 }

@@ -8,7 +8,8 @@
 mod member;
 
 pub use member::{
-    assert_exactly_once, positions, publish_many, unique, Deadline, Member, PATIENCE, STEP,
+    assert_exactly_once, positions, publish_many, read_topic, unique, Deadline, Member, PATIENCE,
+    STEP,
 };
 
 use crate::memory::partition_for_key;
