@@ -407,7 +407,7 @@ mod batch_write {
             states: vec![(
                 auction_id,
                 Some(UserId::new()),
-                serde_json::json!({"seq": 2}),
+                serde_json::json!({"seq": 2}).to_string(),
             )],
             offsets: offsets
                 .iter()

@@ -66,9 +66,11 @@ pub(crate) async fn apply_batch(
     }
     for auction_id in &dirty {
         let (_, state) = &owned.auctions[auction_id];
-        write
-            .states
-            .push((*auction_id, state.seller_id(), serde_json::to_value(state)?));
+        write.states.push((
+            *auction_id,
+            state.seller_id(),
+            serde_json::to_string(state)?,
+        ));
     }
     write.offsets = next
         .iter()

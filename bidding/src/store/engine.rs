@@ -34,7 +34,9 @@ pub struct OffsetAdvance {
 #[derive(Debug, Default)]
 pub struct BatchWrite {
     pub outcomes: Vec<OutcomeRow>,
-    pub states: Vec<(AuctionId, Option<UserId>, serde_json::Value)>,
+    /// `(auction, seller, state as JSON text)`: serialized straight from the state, not
+    /// through a `serde_json::Value` tree.
+    pub states: Vec<(AuctionId, Option<UserId>, String)>,
     pub offsets: Vec<OffsetAdvance>,
     /// `(command partition, auction, event JSON)` in emission order.
     pub events: Vec<(i32, AuctionId, Vec<u8>)>,
@@ -87,7 +89,7 @@ WITH advanced AS (
        WHERE bids.status = 'pending'
 ), states AS (
     INSERT INTO engine_auctions (auction_id, seller_id, state, updated_at)
-    SELECT a, s, st, now() FROM UNNEST($17::uuid[], $18::uuid[], $19::jsonb[]) AS t(a, s, st)
+    SELECT a, s, st::jsonb, now() FROM UNNEST($17::uuid[], $18::uuid[], $19::text[]) AS t(a, s, st)
     WHERE (SELECT ok FROM complete)
     ON CONFLICT (auction_id) DO UPDATE
        SET state = EXCLUDED.state,

@@ -73,7 +73,7 @@ impl History {
             ids.push(event.auction_id.0);
             seqs.push(event.seq);
             names.push(event.name().to_owned());
-            data.push(serde_json::to_value(update)?);
+            data.push(serde_json::to_string(update)?);
             let terms = match &event.kind {
                 EventKind::Listed { terms, .. } => Some(terms),
                 _ => None,
@@ -94,13 +94,14 @@ impl History {
         for (auction_id, (seq, state, t)) in newest {
             feed_ids.push(auction_id.0);
             feed_seqs.push(seq);
-            states.push(serde_json::to_value(state)?);
-            terms.push(t.map(serde_json::to_value).transpose()?);
+            states.push(serde_json::to_string(state)?);
+            terms.push(t.map(serde_json::to_string).transpose()?);
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO auction_events (auction_id, seq, name, data)
-             SELECT * FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::jsonb[])
+             SELECT a, s, n, d::jsonb FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[])
+                 AS t(a, s, n, d)
              ON CONFLICT (auction_id, seq) DO NOTHING",
         )
         .bind(&ids)
@@ -112,7 +113,8 @@ impl History {
         .context("storing events")?;
         sqlx::query(
             "INSERT INTO auction_feeds AS f (auction_id, seq, state, terms)
-             SELECT * FROM UNNEST($1::uuid[], $2::bigint[], $3::jsonb[], $4::jsonb[])
+             SELECT a, s, st::jsonb, tm::jsonb
+             FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[]) AS t(a, s, st, tm)
              ON CONFLICT (auction_id) DO UPDATE SET
                  seq = GREATEST(f.seq, EXCLUDED.seq),
                  state = CASE WHEN EXCLUDED.seq > f.seq THEN EXCLUDED.state ELSE f.state END,
