@@ -49,11 +49,17 @@ const MAX_ROUNDS: usize = 8;
 /// (words stay, state only moves to a newer `seq`), so a refused write whose content is
 /// already in the stored document is simply done. Returns how many documents changed.
 pub async fn apply(index: &dyn SearchIndex, changes: &[Change]) -> anyhow::Result<usize> {
+    // Each auction's changes, in the order given; auctions in order of first change.
+    let mut by_auction: HashMap<AuctionId, Vec<&Change>> = HashMap::new();
     let mut pending: Vec<AuctionId> = Vec::new();
     for c in changes {
-        if !pending.contains(&c.auction_id()) {
-            pending.push(c.auction_id());
-        }
+        by_auction
+            .entry(c.auction_id())
+            .or_insert_with(|| {
+                pending.push(c.auction_id());
+                Vec::new()
+            })
+            .push(c);
     }
     let mut written = 0;
     for _ in 0..MAX_ROUNDS {
@@ -65,7 +71,7 @@ pub async fn apply(index: &dyn SearchIndex, changes: &[Change]) -> anyhow::Resul
         for id in &pending {
             let mut doc = stored.remove(id).unwrap_or_else(|| AuctionDoc::empty(*id));
             let mut changed = false;
-            for c in changes.iter().filter(|c| c.auction_id() == *id) {
+            for c in by_auction.get(id).into_iter().flatten() {
                 changed |= doc.merge(c);
             }
             if changed {
