@@ -24,6 +24,7 @@ pub mod cluster;
 pub mod cpu;
 pub mod decisions;
 pub mod engine;
+pub mod http1;
 pub mod latency;
 pub mod live_bids;
 pub mod live_report;

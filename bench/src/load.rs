@@ -5,12 +5,14 @@
 //! previous one, so the engine accepts nearly every bid. When every auction has a bid in
 //! flight the due bid waits: that lateness is reported, not hidden. Nothing is sent after
 //! the run's duration: bids still due then are counted as not sent, so a platform that
-//! cannot keep up shows a lower rate instead of a longer run.
+//! cannot keep up shows a lower rate instead of a longer run. Each auction's bids go over
+//! one kept-alive connection of its own ([`crate::http1`]).
 
+use crate::http1::Connection;
 use bidding::domain::IncrementTable;
 use chrono::{DateTime, Utc};
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -105,10 +107,15 @@ pub async fn send_bid(
             let status = res.status().as_u16();
             // Read the body so the connection goes back to the pool.
             let body = res.bytes().await.unwrap_or_default();
-            Some((status, body))
+            Some((status, body.to_vec()))
         }
         Err(_) => None,
     };
+    tally(result, sent, answer);
+}
+
+/// Counts the answer to a bid sent at `sent`: `(status, body)`, or `None` when none came.
+pub fn tally(result: &Mutex<LoadResult>, sent: Instant, answer: Option<(u16, Vec<u8>)>) {
     let took = sent.elapsed();
     let answered_at = Utc::now();
     let mut r = result.lock().expect("no panic while holding the lock");
@@ -134,21 +141,33 @@ fn bid_id_of(body: &[u8]) -> Option<uuid::Uuid> {
 
 /// Everything the generator needs about the platform under test.
 pub struct Targets {
-    pub http: reqwest::Client,
-    /// `POST` URL of each auction's bids.
-    pub bid_urls: Vec<String>,
+    /// The gateway's address, and its name for the `Host` header.
+    pub gateway: SocketAddr,
+    pub host: String,
+    /// Path of each auction's bids (`/api/auctions/{id}/bids`).
+    pub bid_paths: Vec<String>,
     pub starting_prices: Vec<i64>,
-    /// `Authorization` header of each bidder.
-    pub bidders: Vec<HeaderValue>,
+    /// `Authorization` header value of each bidder.
+    pub bidders: Vec<String>,
     pub increments: IncrementTable,
 }
 
+/// An auction's bids and the connection they go over.
+struct Lane {
+    ladder: Ladder,
+    connection: Connection,
+}
+
 pub async fn run(targets: Arc<Targets>, config: &LoadConfig) -> LoadResult {
-    let auctions = targets.bid_urls.len();
+    let auctions = targets.bid_paths.len();
     let result = Arc::new(Mutex::new(LoadResult::default()));
-    let (idle_tx, mut idle_rx) = mpsc::unbounded_channel::<Ladder>();
+    let (idle_tx, mut idle_rx) = mpsc::unbounded_channel::<Lane>();
     for (i, price) in targets.starting_prices.iter().enumerate() {
-        idle_tx.send(Ladder::new(i, *price)).ok();
+        let lane = Lane {
+            ladder: Ladder::new(i, *price),
+            connection: Connection::new(targets.gateway, targets.host.clone()),
+        };
+        idle_tx.send(lane).ok();
     }
     let interval = Duration::from_secs_f64(1.0 / f64::from(config.rate.max(1)));
     let total = (config.duration.as_secs_f64() * f64::from(config.rate)).floor() as u64;
@@ -160,7 +179,7 @@ pub async fn run(targets: Arc<Targets>, config: &LoadConfig) -> LoadResult {
         if let Some(wait) = due.checked_duration_since(Instant::now()) {
             tokio::time::sleep(wait).await;
         }
-        let Ok(Some(mut ladder)) = tokio::time::timeout_at(end.into(), idle_rx.recv()).await else {
+        let Ok(Some(mut lane)) = tokio::time::timeout_at(end.into(), idle_rx.recv()).await else {
             break;
         };
         let lateness = Instant::now().saturating_duration_since(due);
@@ -168,21 +187,27 @@ pub async fn run(targets: Arc<Targets>, config: &LoadConfig) -> LoadResult {
             late.0 += 1;
         }
         late.1 = late.1.max(lateness);
-        let (bidder, amount) = ladder.next(targets.bidders.len(), &targets.increments);
+        let (bidder, amount) = lane.ladder.next(targets.bidders.len(), &targets.increments);
         let targets = targets.clone();
         let result = result.clone();
         let idle_tx = idle_tx.clone();
         let timeout = config.request_timeout;
         tokio::spawn(async move {
-            let request = targets
-                .http
-                .post(&targets.bid_urls[ladder.auction])
-                .header(AUTHORIZATION, targets.bidders[bidder].clone())
-                .header(CONTENT_TYPE, "application/json")
-                .body(format!("{{\"amount\":{amount}}}"))
-                .timeout(timeout);
-            send_bid(request, &result, |_| {}).await;
-            idle_tx.send(ladder).ok();
+            let body = format!("{{\"amount\":{amount}}}");
+            let auth = [("Authorization", targets.bidders[bidder].as_bytes())];
+            let path = &targets.bid_paths[lane.ladder.auction];
+            let sent = Instant::now();
+            let answer = tokio::time::timeout(
+                timeout,
+                lane.connection.post_json(path, &auth, body.as_bytes()),
+            )
+            .await;
+            let answer = match answer {
+                Ok(Ok(response)) => Some((response.status, response.body)),
+                _ => None,
+            };
+            tally(&result, sent, answer);
+            idle_tx.send(lane).ok();
         });
     }
     // Every auction back in the idle queue means every bid was answered (or timed out).

@@ -13,7 +13,6 @@ use bench::machine::Machine;
 use bench::report::{PlatformRun, Report};
 use bench::{cpu, decisions};
 use clap::Parser;
-use reqwest::header::HeaderValue;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -125,7 +124,8 @@ async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
 
 async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<PlatformRun> {
     let auctions = args.auctions as usize;
-    let http = http_client(auctions + 16)?;
+    // The setup and the metrics only: the bids go over connections of their own.
+    let http = http_client(32)?;
     let api = Api::new(cluster.gateway_url.clone(), http.clone());
     let (ids, bidders) = bench::api::set_up_lots(
         &api,
@@ -141,18 +141,19 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
     cluster.check_alive()?;
 
     let starting_price = 1_000;
+    let (gateway, host) = bench::http1::gateway_address(&cluster.gateway_url)?;
     let targets = Arc::new(Targets {
-        http,
-        bid_urls: ids
+        gateway,
+        host,
+        bid_paths: ids
             .iter()
-            .map(|id| format!("{}/api/auctions/{id}/bids", cluster.gateway_url))
+            .map(|id| format!("/api/auctions/{id}/bids"))
             .collect(),
         starting_prices: vec![starting_price; auctions],
         bidders: bidders
             .iter()
-            .map(|b| HeaderValue::from_str(&format!("Bearer {}", b.token)))
-            .collect::<Result<_, _>>()
-            .context("a token is not a header value")?,
+            .map(|b| format!("Bearer {}", b.token))
+            .collect(),
         increments: bidding::domain::IncrementTable::default(),
     });
     let load_config = LoadConfig {
@@ -161,8 +162,7 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
         request_timeout: Duration::from_secs(10),
     };
     eprintln!("load: {} bids/s for {} s", args.rate, args.seconds);
-    let engine_before = EngineMetrics::fetch(&targets.http, &cluster.engine_metrics_url).await;
-    let http = targets.http.clone();
+    let engine_before = EngineMetrics::fetch(&http, &cluster.engine_metrics_url).await;
     let before = cpu::Sample::take(&cluster.pids());
     let load = load::run(targets, &load_config).await;
     let cpu = cpu::Sample::take(&cluster.pids()).since(&before);
