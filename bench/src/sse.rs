@@ -4,8 +4,6 @@
 //! end with LF, as the platform writes them. Numbers in `data` are found by key without
 //! parsing the whole JSON object: thousands of clients read every event.
 
-use memchr::memmem;
-
 /// One complete event; the slices borrow the reader's buffer.
 #[derive(Debug, PartialEq, Eq)]
 pub struct SseEvent<'a> {
@@ -45,7 +43,7 @@ impl SseReader {
             let (block_end, after) = if straddles {
                 (self.pending.len() - 1, 1)
             } else {
-                let Some(i) = memmem::find(chunk, BLANK_LINE) else {
+                let Some(i) = find_blank_line(chunk) else {
                     self.pending.extend_from_slice(chunk);
                     return;
                 };
@@ -58,7 +56,7 @@ impl SseReader {
             self.pending.clear();
             rest = &chunk[after..];
         }
-        while let Some(end) = memmem::find(rest, BLANK_LINE) {
+        while let Some(end) = find_blank_line(rest) {
             if let Some(event) = parse_block(&rest[..end], &mut self.joined) {
                 on_event(event);
             }
@@ -85,7 +83,7 @@ fn parse_block<'a>(block: &'a [u8], joined: &'a mut Vec<u8>) -> Option<SseEvent<
     let mut data: Option<&[u8]> = None;
     let mut data_lines = 0;
     joined.clear();
-    for line in block.split(|b| *b == b'\n') {
+    for line in lines(block) {
         if line.first() == Some(&b':') {
             continue;
         }
@@ -117,6 +115,26 @@ fn parse_block<'a>(block: &'a [u8], joined: &'a mut Vec<u8>) -> Option<SseEvent<
         _ => joined.as_slice(),
     };
     Some(SseEvent { name, id, data })
+}
+
+/// Where the first blank line (`LF LF`) starts.
+fn find_blank_line(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'\n', bytes).find(|&i| bytes.get(i + 1) == Some(&b'\n'))
+}
+
+/// The lines of `block` (as `split` on LF gives them), found with `memchr`: every watcher
+/// splits every event it receives.
+fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', block)
+        .map(Some)
+        .chain(std::iter::once(None))
+        .map(move |end| {
+            let end = end.unwrap_or(block.len());
+            let line = &block[start..end];
+            start = end + 1;
+            line
+        })
 }
 
 /// A non-negative decimal integer.
@@ -151,13 +169,13 @@ pub fn json_str<'a>(data: &'a [u8], key: &str) -> Option<&'a [u8]> {
 }
 
 fn value_after<'a>(data: &'a [u8], key: &str) -> Option<&'a [u8]> {
-    let mut at = 0;
+    let key = key.as_bytes();
     // `"key"` may also appear inside a string value; the one followed by `:` is the key.
-    while let Some(i) = memmem::find(&data[at..], key.as_bytes()) {
-        let begin = at + i;
+    // Looking at each quote is cheaper here than setting up a substring search per call.
+    for quote in memchr::memchr_iter(b'"', data) {
+        let begin = quote + 1;
         let end = begin + key.len();
-        at = end;
-        if begin == 0 || data[begin - 1] != b'"' || data.get(end) != Some(&b'"') {
+        if data.get(begin..end) != Some(key) || data.get(end) != Some(&b'"') {
             continue;
         }
         let rest = data[end + 1..].trim_ascii_start();
@@ -208,6 +226,15 @@ mod tests {
         }
         let bytes: Vec<&[u8]> = wire.chunks(1).collect();
         assert_eq!(events_of(&bytes), whole);
+    }
+
+    #[test]
+    fn lines_split_as_split_does() {
+        for block in [&b""[..], b"a", b"a\n", b"\n\nb", b"x\ny\nz"] {
+            let ours: Vec<&[u8]> = lines(block).collect();
+            let split: Vec<&[u8]> = block.split(|b| *b == b'\n').collect();
+            assert_eq!(ours, split);
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::latency::Latencies;
 use crate::live_bids::BidLog;
 use reqwest::header::HeaderValue;
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::Range;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -98,8 +98,11 @@ pub struct Watchers {
     tasks: Vec<JoinHandle<Tally>>,
     stop: watch::Sender<bool>,
     public: usize,
-    /// One HTTP client per source address.
-    clients: Vec<reqwest::Client>,
+    /// The source addresses streams connect from, in turn.
+    addresses: Vec<IpAddr>,
+    gateway: SocketAddr,
+    /// The gateway's name for the `Host` header.
+    host: Arc<str>,
 }
 
 /// How the opening went.
@@ -125,20 +128,11 @@ pub struct Watched {
     pub emitted_latency: Latencies,
 }
 
-/// One HTTP client per source address 127.0.0.2, 127.0.0.3, ... enough for `streams`.
-fn clients_by_address(streams: usize) -> anyhow::Result<Vec<reqwest::Client>> {
+/// Source addresses 127.0.0.2, 127.0.0.3, ... enough for `streams`.
+fn source_addresses(streams: usize) -> Vec<IpAddr> {
     let addresses = streams.div_ceil(CONNECTIONS_PER_ADDRESS).clamp(1, 250);
     (0..addresses)
-        .map(|i| {
-            let address = Ipv4Addr::new(127, 0, 0, 2 + i as u8);
-            reqwest::Client::builder()
-                .local_address(IpAddr::V4(address))
-                .tcp_nodelay(true)
-                .connect_timeout(Duration::from_secs(10))
-                .pool_idle_timeout(Duration::from_secs(5))
-                .build()
-                .map_err(anyhow::Error::from)
-        })
+        .map(|i| IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2 + i as u8)))
         .collect()
 }
 
@@ -161,12 +155,15 @@ impl Watchers {
             prices: AtomicU64::new(0),
         });
         let (stop, _) = watch::channel(false);
+        let (gateway, host) = crate::http1::gateway_address(&plan.gateway)?;
         Ok(Self {
             shared,
             tasks: Vec::with_capacity(streams),
             stop,
             public: plan.public,
-            clients: clients_by_address(streams)?,
+            addresses: source_addresses(streams),
+            gateway,
+            host: host.into(),
         })
     }
 
@@ -182,25 +179,24 @@ impl Watchers {
         for wave in slots.chunks(plan.wave.max(1)) {
             let mut served = Vec::with_capacity(wave.len());
             for &slot in wave {
-                let (watching, url, authorization) = if slot < plan.public {
+                let (watching, path, authorization) = if slot < plan.public {
                     let auction = slot % plan.auction_ids.len().max(1);
-                    let url = format!(
-                        "{}/api/auctions/{}/events",
-                        plan.gateway, plan.auction_ids[auction]
-                    );
-                    (Watching::Auction(auction), url, None)
+                    let path = format!("/api/auctions/{}/events", plan.auction_ids[auction]);
+                    (Watching::Auction(auction), path, None)
                 } else {
                     let bidder = slot - plan.public;
-                    let url = format!("{}/api/me/events", plan.gateway);
+                    let authorization = plan.private[bidder].to_str().ok().map(str::to_owned);
                     (
                         Watching::Mine(bidder),
-                        url,
-                        Some(plan.private[bidder].clone()),
+                        "/api/me/events".to_owned(),
+                        authorization,
                     )
                 };
                 let stream = Stream {
-                    http: self.clients[slot % self.clients.len()].clone(),
-                    url,
+                    local: self.addresses[slot % self.addresses.len()],
+                    gateway: self.gateway,
+                    host: self.host.clone(),
+                    path,
                     authorization,
                     slot,
                     max_retries: plan.max_retries,
@@ -225,7 +221,7 @@ impl Watchers {
         Opened {
             streams,
             late,
-            source_addresses: self.clients.len(),
+            source_addresses: self.addresses.len(),
             took: started.elapsed(),
         }
     }

@@ -3,8 +3,9 @@
 
 use super::tally::{Latest, Tally, Watching};
 use super::Shared;
+use crate::http1;
 use crate::sse::SseReader;
-use reqwest::header::{HeaderValue, AUTHORIZATION};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,10 +14,18 @@ use tokio::sync::{oneshot, watch};
 /// Wait before asking again after a request that got no stream.
 const RETRY_AFTER: Duration = Duration::from_millis(250);
 
+/// Longest wait for a stream's answer (its head), connecting included.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
 pub(super) struct Stream {
-    pub http: reqwest::Client,
-    pub url: String,
-    pub authorization: Option<HeaderValue>,
+    /// The source address to connect from.
+    pub local: IpAddr,
+    pub gateway: SocketAddr,
+    /// The gateway's name for the `Host` header.
+    pub host: Arc<str>,
+    pub path: String,
+    /// `Authorization` header value (private streams).
+    pub authorization: Option<String>,
     /// Where the run reads this watcher's progress.
     pub slot: usize,
     pub max_retries: u32,
@@ -43,32 +52,45 @@ impl Stream {
         tally.samples_emitted = self.samples_emitted;
         let mut ready = Some(ready);
         let mut reader = SseReader::default();
+        // The body bytes of one read.
+        let mut bytes = Vec::new();
         let mut latencies = Latest::default();
         loop {
             if *stop.borrow() {
                 break;
             }
             let resume = (tally.first_seq.is_some() || tally.last_id > 0).then_some(tally.last_id);
-            let mut request = self.http.get(&self.url);
+            let resume_text = resume.map(|id| id.to_string());
+            let mut headers: Vec<(&str, &[u8])> = vec![("Accept", b"text/event-stream")];
             if let Some(auth) = &self.authorization {
-                request = request.header(AUTHORIZATION, auth.clone());
+                headers.push(("Authorization", auth.as_bytes()));
             }
-            if let Some(id) = resume {
-                request = request.header("last-event-id", id.to_string());
+            if let Some(id) = &resume_text {
+                headers.push(("Last-Event-ID", id.as_bytes()));
             }
+            let request = http1::open_stream(
+                Some(self.local),
+                self.gateway,
+                &self.host,
+                &self.path,
+                &headers,
+            );
             let answer = tokio::select! {
-                answer = request.send() => answer,
+                answer = tokio::time::timeout(CONNECT_TIMEOUT, request) => answer,
                 _ = stop.changed() => break,
             };
+            let answer = match answer {
+                Ok(Ok(Ok(body))) => Ok(body),
+                Ok(Ok(Err(status))) => Err(format!("answered {status}")),
+                Ok(Err(e)) => Err(format!("request failed: {e}")),
+                Err(_) => Err("no answer in time".to_owned()),
+            };
             let mut response = match answer {
-                Ok(res) if res.status() == 200 => res,
-                other => {
+                Ok(body) => body,
+                Err(why) => {
                     tally.failed_requests += 1;
                     if tally.failed_requests > self.max_retries {
-                        tally.gave_up = Some(match other {
-                            Ok(res) => format!("answered {}", res.status()),
-                            Err(e) => format!("request failed: {e}"),
-                        });
+                        tally.gave_up = Some(why);
                         break;
                     }
                     tokio::time::sleep(RETRY_AFTER).await;
@@ -88,12 +110,13 @@ impl Stream {
                 let stopped = stop.changed();
                 tokio::pin!(stopped);
                 loop {
+                    bytes.clear();
                     let chunk = tokio::select! {
                         biased;
-                        chunk = response.chunk() => chunk,
+                        chunk = response.next_into(&mut bytes) => chunk,
                         _ = &mut stopped => break Ended::Stopped,
                     };
-                    let Ok(Some(bytes)) = chunk else {
+                    let Ok(true) = chunk else {
                         break Ended::Broke;
                     };
                     let now = Instant::now();
