@@ -22,13 +22,31 @@ async fn wait_search(
             eprintln!("search: {what} after {} ms", start.elapsed().as_millis());
             return res.body;
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "{what} not within 15 s: {}",
-            res.body
-        );
+        if start.elapsed() >= Duration::from_secs(30) {
+            // Whether the auctions reached the read model tells a stalled search index
+            // from a stalled event path.
+            panic!(
+                "{what} not within 30 s: {}; the catalog lists {:?}",
+                res.body,
+                catalog(api).await
+            );
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Each auction the auction service lists, as `id status`.
+async fn catalog(api: &crate::client::Api) -> Vec<String> {
+    let res = api.send("GET", "/api/auctions?limit=100", None, None).await;
+    res.body["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|a| format!("{} {}", a["id"], a["status"]))
+                .collect()
+        })
+        .unwrap_or_else(|| vec![res.body.to_string()])
 }
 
 #[tokio::test]
