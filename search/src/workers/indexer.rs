@@ -26,8 +26,10 @@ use tokio_util::sync::CancellationToken;
 pub const EVENT_GROUP: &str = "search-indexer";
 pub const CATALOG_GROUP: &str = "search-catalog";
 const BATCH: usize = 1000;
-/// Most decoded changes held back before they are applied, whatever the cadence.
-const MAX_WAITING: usize = 20_000;
+/// Most decoded changes held back before they are applied, whatever the cadence. It bounds
+/// one application's fetch and write: at most this many documents in one Elasticsearch
+/// `_mget` and `_bulk` (a few MB).
+const MAX_WAITING: usize = 5_000;
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// The state an event carries; `None` for private events.
