@@ -306,6 +306,29 @@ pub async fn state_then_words_merge(index: &dyn SearchIndex) {
     assert_eq!(stored.version(), 7);
 }
 
+/// Two writers that merged their change into the same stale copy: the words land first,
+/// then a newer state built without them. The state must be refused (and merged again by
+/// `apply`), never stored over the words.
+pub async fn a_state_merged_without_the_words_never_erases_them(index: &dyn SearchIndex) {
+    let id = AuctionId::new();
+    let mut with_words = AuctionDoc::empty(id);
+    with_words.merge(&words(id, "Leica M6 카메라", "cameras", 500_000, 0));
+    assert!(index.write(vec![with_words]).await.unwrap().is_empty());
+    let mut stale = AuctionDoc::empty(id);
+    stale.merge(&state(id, 2, AuctionStatus::Scheduled, 500_000, 60));
+    assert_eq!(index.write(vec![stale]).await.unwrap(), [id]);
+    // What `apply` does with a refusal: fetch, merge, write again.
+    apply(
+        index,
+        &[state(id, 2, AuctionStatus::Scheduled, 500_000, 60)],
+    )
+    .await
+    .unwrap();
+    index.flush().await.unwrap();
+    let hit = &index.search(&text("카메라")).await.unwrap().hits[0];
+    assert_eq!((hit.id, hit.status.as_str(), hit.seq), (id, "scheduled", 2));
+}
+
 pub async fn closed_auction_shows_closed(index: &dyn SearchIndex) {
     let id = AuctionId::new();
     put(

@@ -2,9 +2,13 @@
 //! adapters: the embedded tantivy index (single machine, default) and Elasticsearch.
 //!
 //! Promises every adapter keeps (checked by [`crate::contract`]):
-//! * `write` keeps, per auction, the document with the highest [`AuctionDoc::version`]:
-//!   a document whose version is not above the stored one is refused and reported back,
-//!   never applied. Callers merge and retry (see [`apply`]).
+//! * `write` replaces a stored document only with one that
+//!   [supersedes](AuctionDoc::supersedes) it (everything the stored one has, and more); any
+//!   other is refused and reported back, never applied. Callers merge and retry (see
+//!   [`apply`]). Elasticsearch can only compare one number, so that adapter keeps the
+//!   highest [`AuctionDoc::version`] instead: two writers racing with stale copies can
+//!   there lose the words to a newer state; `if_seq_no`/`if_primary_term` from the fetch
+//!   would close that.
 //! * `fetch` sees every accepted write, visible to searches or not.
 //! * After `flush` returns, every accepted write is durable and visible to `search`.
 

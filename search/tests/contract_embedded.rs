@@ -29,4 +29,5 @@ contract_tests!(
     words_then_state_merge,
     state_then_words_merge,
     closed_auction_shows_closed,
+    a_state_merged_without_the_words_never_erases_them,
 );

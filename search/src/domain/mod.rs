@@ -69,8 +69,19 @@ impl AuctionDoc {
         }
     }
 
+    /// Whether this document may replace `stored`: it has everything `stored` has (a state
+    /// at least as new, the words if `stored` has them) and something more. Two writers
+    /// that each merged their change into a stale copy (one the words, the other a newer
+    /// state) would otherwise each look newer by [`Self::version`] alone, and the second
+    /// write would lose the first one's change.
+    pub fn supersedes(&self, stored: &AuctionDoc) -> bool {
+        self.seq >= stored.seq
+            && (self.listing.is_some() || stored.listing.is_none())
+            && self.version() > stored.version()
+    }
+
     /// Monotonic in everything a merge can add: twice the `seq`, plus one once the words
-    /// are known. A store keeps the document with the highest version.
+    /// are known.
     pub fn version(&self) -> i64 {
         self.seq * 2 + i64::from(self.listing.is_some())
     }

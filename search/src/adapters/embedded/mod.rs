@@ -171,7 +171,7 @@ impl SearchIndex for EmbeddedIndex {
             let mut refused = Vec::new();
             for doc in docs {
                 let stored = s.current(&w, &searcher, doc.id)?;
-                if stored.is_some_and(|old| old.version() >= doc.version()) {
+                if stored.is_some_and(|old| !doc.supersedes(&old)) {
                     refused.push(doc.id);
                     continue;
                 }
