@@ -7,6 +7,10 @@
 //!   (`flush`), so a restart resumes where the index is; reading a record twice is
 //!   harmless because writes are versioned.
 //! * A record that cannot be decoded is logged, counted and skipped, never retried.
+//! * Never stuck and never ended by a passing fault: a failed poll, index write, flush or
+//!   offset commit is logged, counted (`search_index_errors_total`) and tried again after a
+//!   pause, as the read model and the notification consumer do. Nothing is committed
+//!   until what it covers is flushed.
 //! * When records are waiting, their changes are applied and the index flushed at least
 //!   every `cadence`, which is how long a change may take to become searchable.
 //! * Changes wait for the cadence (or for a poll that finds nothing new) and are applied
@@ -106,6 +110,14 @@ pub async fn spawn(
     Ok(())
 }
 
+/// Waits [`RETRY_AFTER`]; false when shutdown came first.
+async fn pause(shutdown: &CancellationToken) -> bool {
+    tokio::select! {
+        _ = shutdown.cancelled() => false,
+        _ = tokio::time::sleep(RETRY_AFTER) => true,
+    }
+}
+
 struct Follower {
     topic: &'static str,
     index: Arc<dyn SearchIndex>,
@@ -125,9 +137,19 @@ impl Follower {
         let mut unflushed: BTreeMap<i32, i64> = BTreeMap::new();
         let mut oldest: Option<Instant> = None;
         loop {
-            let batch = tokio::select! {
+            let polled = tokio::select! {
                 _ = shutdown.cancelled() => break,
-                batch = sub.poll(BATCH, self.cadence) => batch?,
+                polled = sub.poll(BATCH, self.cadence) => polled,
+            };
+            let batch = match polled {
+                Ok(batch) => batch,
+                Err(e) => {
+                    self.failed("poll", &e);
+                    if !pause(&shutdown).await {
+                        break;
+                    }
+                    continue;
+                }
             };
             for p in &batch.revoked {
                 unflushed.remove(p);
@@ -155,7 +177,14 @@ impl Follower {
                     return sub.close().await;
                 }
                 waiting.clear();
-                self.checkpoint(sub.as_mut(), &mut unflushed).await?;
+                if let Err(e) = self.checkpoint(sub.as_mut(), &mut unflushed).await {
+                    // What is not committed stays in `unflushed` and is due at once.
+                    self.failed("checkpoint", &e);
+                    if !pause(&shutdown).await {
+                        break;
+                    }
+                    continue;
+                }
                 oldest = None;
             }
         }
@@ -165,6 +194,13 @@ impl Follower {
             self.checkpoint(sub.as_mut(), &mut unflushed).await?;
         }
         sub.close().await
+    }
+
+    fn failed(&self, what: &'static str, error: &anyhow::Error) {
+        tracing::warn!(topic = self.topic, what, error = %format!("{error:#}"),
+            "search indexing step failed, retrying");
+        metrics::counter!("search_index_errors_total", "topic" => self.topic, "step" => what)
+            .increment(1);
     }
 
     fn decode_all(&self, records: &[Record]) -> Vec<Change> {
@@ -198,13 +234,9 @@ impl Follower {
                     return true;
                 }
                 Err(e) => {
-                    tracing::warn!(topic = self.topic, error = %format!("{e:#}"),
-                        "index write failed, retrying");
-                    metrics::counter!("search_index_errors_total", "topic" => self.topic)
-                        .increment(1);
-                    tokio::select! {
-                        _ = shutdown.cancelled() => return false,
-                        _ = tokio::time::sleep(RETRY_AFTER) => {}
+                    self.failed("write", &e);
+                    if !pause(shutdown).await {
+                        return false;
                     }
                 }
             }
@@ -297,6 +329,99 @@ mod tests {
             },
         };
         serde_json::to_vec(&event).unwrap()
+    }
+
+    /// A subscription whose first polls and first commits fail, as over a broker that is
+    /// restarting; `commits` counts every commit tried.
+    struct Faulty {
+        inner: Box<dyn Subscription>,
+        failing_polls: usize,
+        failing_commits: usize,
+        commits: Arc<AtomicUsize>,
+    }
+
+    #[async_trait::async_trait]
+    impl Subscription for Faulty {
+        async fn poll(
+            &mut self,
+            max: usize,
+            wait: Duration,
+        ) -> anyhow::Result<platform_bus::Batch> {
+            if self.failing_polls > 0 {
+                self.failing_polls -= 1;
+                anyhow::bail!("the broker is unreachable");
+            }
+            self.inner.poll(max, wait).await
+        }
+        async fn seek(&mut self, partition: i32, offset: i64) -> anyhow::Result<()> {
+            self.inner.seek(partition, offset).await
+        }
+        async fn commit(&mut self, offsets: &[(i32, i64)]) -> anyhow::Result<()> {
+            self.commits.fetch_add(1, Ordering::SeqCst);
+            if self.failing_commits > 0 {
+                self.failing_commits -= 1;
+                anyhow::bail!("the coordinator moved");
+            }
+            self.inner.commit(offsets).await
+        }
+        fn assignment(&self) -> Vec<i32> {
+            self.inner.assignment()
+        }
+        async fn close(self: Box<Self>) -> anyhow::Result<()> {
+            self.inner.close().await
+        }
+    }
+
+    #[tokio::test]
+    async fn failed_polls_and_commits_are_retried_and_the_indexer_goes_on() {
+        let bus = MemoryBus::new();
+        bus.ensure_topic(EVENT_TOPIC, 1).await.unwrap();
+        let id = AuctionId::new();
+        bus.publish(EVENT_TOPIC, id.to_string().as_bytes(), &price_event(id, 1))
+            .await
+            .unwrap();
+        let commits = Arc::new(AtomicUsize::new(0));
+        let sub = Faulty {
+            inner: bus
+                .subscribe_at(EVENT_TOPIC, "indexer", StartFrom::Earliest, Pace::Relaxed)
+                .await
+                .unwrap(),
+            failing_polls: 2,
+            failing_commits: 1,
+            commits: commits.clone(),
+        };
+        let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
+        let follower = Follower {
+            topic: EVENT_TOPIC,
+            index: index.clone(),
+            decode: state_change,
+            cadence: Duration::from_millis(50),
+        };
+        let shutdown = CancellationToken::new();
+        let task = tokio::spawn(follower.run(Box::new(sub), shutdown.clone()));
+
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while commits.load(Ordering::SeqCst) < 2 {
+            assert!(!task.is_finished(), "the indexer ended");
+            assert!(Instant::now() < deadline, "no second commit");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let found = index.fetch(&[id]).await.unwrap();
+        assert_eq!(found[&id].state.as_ref().unwrap().current_price, 1_001);
+
+        shutdown.cancel();
+        task.await.unwrap().unwrap();
+        // The retried commit landed: a new member of the group starts after the record.
+        let mut again = bus
+            .subscribe_at(EVENT_TOPIC, "indexer", StartFrom::Earliest, Pace::Relaxed)
+            .await
+            .unwrap();
+        let batch = again.poll(10, Duration::from_millis(100)).await.unwrap();
+        assert!(
+            batch.records.is_empty(),
+            "{} records again",
+            batch.records.len()
+        );
     }
 
     #[tokio::test]
