@@ -331,6 +331,25 @@ mod tests {
         serde_json::to_vec(&event).unwrap()
     }
 
+    /// Runs an event follower over `sub` into `index` until the token is cancelled.
+    fn follow_events(
+        sub: Box<dyn Subscription>,
+        index: Arc<dyn SearchIndex>,
+        cadence: Duration,
+    ) -> (
+        tokio::task::JoinHandle<anyhow::Result<()>>,
+        CancellationToken,
+    ) {
+        let follower = Follower {
+            topic: EVENT_TOPIC,
+            index,
+            decode: state_change,
+            cadence,
+        };
+        let shutdown = CancellationToken::new();
+        (tokio::spawn(follower.run(sub, shutdown.clone())), shutdown)
+    }
+
     /// A subscription whose first polls and first commits fail, as over a broker that is
     /// restarting; `commits` counts every commit tried.
     struct Faulty {
@@ -391,14 +410,8 @@ mod tests {
             commits: commits.clone(),
         };
         let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
-        let follower = Follower {
-            topic: EVENT_TOPIC,
-            index: index.clone(),
-            decode: state_change,
-            cadence: Duration::from_millis(50),
-        };
-        let shutdown = CancellationToken::new();
-        let task = tokio::spawn(follower.run(Box::new(sub), shutdown.clone()));
+        let (task, shutdown) =
+            follow_events(Box::new(sub), index.clone(), Duration::from_millis(50));
 
         let deadline = Instant::now() + Duration::from_secs(30);
         while commits.load(Ordering::SeqCst) < 2 {
@@ -436,14 +449,7 @@ mod tests {
             inner: EmbeddedIndex::in_memory().unwrap(),
             writes: AtomicUsize::new(0),
         });
-        let follower = Follower {
-            topic: EVENT_TOPIC,
-            index: index.clone(),
-            decode: state_change,
-            cadence: Duration::from_secs(2),
-        };
-        let shutdown = CancellationToken::new();
-        let task = tokio::spawn(follower.run(sub, shutdown.clone()));
+        let (task, shutdown) = follow_events(sub, index.clone(), Duration::from_secs(2));
 
         // Twenty prices 10 ms apart: the follower's polls find them one or two at a time.
         let id = AuctionId::new();
