@@ -10,13 +10,4 @@ pub mod read_model;
 pub mod relay;
 pub mod scheduler;
 
-use std::time::Duration;
-use tokio_util::sync::CancellationToken;
-
-/// Sleeps for `wait` unless shutdown comes first; `false` when it did.
-pub(crate) async fn pause(wait: Duration, shutdown: &CancellationToken) -> bool {
-    tokio::select! {
-        _ = shutdown.cancelled() => false,
-        _ = tokio::time::sleep(wait) => true,
-    }
-}
+pub(crate) use platform_core::shutdown::pause;

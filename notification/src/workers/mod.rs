@@ -4,13 +4,4 @@
 pub mod consumer;
 pub mod upkeep;
 
-use std::time::Duration;
-use tokio_util::sync::CancellationToken;
-
-/// Sleeps `d`; `false` if shutdown fired first.
-pub(crate) async fn pause(d: Duration, shutdown: &CancellationToken) -> bool {
-    tokio::select! {
-        _ = shutdown.cancelled() => false,
-        _ = tokio::time::sleep(d) => true,
-    }
-}
+pub(crate) use platform_core::shutdown::pause;

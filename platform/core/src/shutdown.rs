@@ -1,7 +1,17 @@
 //! One cancellation token per process, fired by SIGINT or SIGTERM. Servers stop accepting,
 //! workers finish their batch and commit, SSE streams end.
 
+use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+
+/// Sleeps for `wait` unless shutdown comes first; `false` when it did. Workers pause with
+/// it before trying a failed step again.
+pub async fn pause(wait: Duration, shutdown: &CancellationToken) -> bool {
+    tokio::select! {
+        _ = shutdown.cancelled() => false,
+        _ = tokio::time::sleep(wait) => true,
+    }
+}
 
 pub fn on_signal() -> CancellationToken {
     let token = CancellationToken::new();

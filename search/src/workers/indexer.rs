@@ -21,6 +21,7 @@ use crate::domain::Change;
 use crate::port::{apply, SearchIndex};
 use platform_bus::{Bus, Pace, Record, StartFrom, Subscription};
 use platform_core::log::{Command, Event, EventKind};
+use platform_core::shutdown::pause;
 use platform_core::{COMMAND_TOPIC, EVENT_TOPIC};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -110,14 +111,6 @@ pub async fn spawn(
     Ok(())
 }
 
-/// Waits [`RETRY_AFTER`]; false when shutdown came first.
-async fn pause(shutdown: &CancellationToken) -> bool {
-    tokio::select! {
-        _ = shutdown.cancelled() => false,
-        _ = tokio::time::sleep(RETRY_AFTER) => true,
-    }
-}
-
 struct Follower {
     topic: &'static str,
     index: Arc<dyn SearchIndex>,
@@ -145,7 +138,7 @@ impl Follower {
                 Ok(batch) => batch,
                 Err(e) => {
                     self.failed("poll", &e);
-                    if !pause(&shutdown).await {
+                    if !pause(RETRY_AFTER, &shutdown).await {
                         break;
                     }
                     continue;
@@ -180,7 +173,7 @@ impl Follower {
                 if let Err(e) = self.checkpoint(sub.as_mut(), &mut unflushed).await {
                     // What is not committed stays in `unflushed` and is due at once.
                     self.failed("checkpoint", &e);
-                    if !pause(&shutdown).await {
+                    if !pause(RETRY_AFTER, &shutdown).await {
                         break;
                     }
                     continue;
@@ -235,7 +228,7 @@ impl Follower {
                 }
                 Err(e) => {
                     self.failed("write", &e);
-                    if !pause(shutdown).await {
+                    if !pause(RETRY_AFTER, shutdown).await {
                         return false;
                     }
                 }
