@@ -48,41 +48,48 @@ impl IntakeState {
     }
 }
 
-/// Publishes again the command of every bid still pending. An in-process log dies with
-/// its process: a bid answered `202` just before a crash is recorded in Postgres but its
-/// command is gone, so a new log must hear of it again. The engine applies a bid id once
-/// and judges the bid by the time it was received, so a command that was not lost is
-/// harmless to repeat. A durable broker still holds them all, so nothing is done there.
+/// Publishes again the command of every bid still pending, at start-up. Two ways a
+/// pending row can outlive its command:
+/// * an in-process log dies with its process: a bid answered `202` just before a crash is
+///   recorded in Postgres but its command is gone, so a new log must hear of it again;
+/// * an intake killed between recording a bid and publishing it leaves a row whose
+///   command never reached any log. Its client got no `202`, but the row would stay
+///   `pending` in the bidder's list forever.
+///
+/// The engine applies a bid id once and judges the bid by the time it was received, so a
+/// command that was not lost is harmless to repeat: a durable log already holds it ahead
+/// of the copy, and the copy is skipped.
 pub async fn republish_pending(state: &IntakeState) -> anyhow::Result<usize> {
     use crate::store::bids::{self, BidKind, PendingBid};
-    if state.bus.log_identity() == "durable" {
-        return Ok(0);
-    }
-    let pending = bids::all_pending(&state.pool).await?;
-    for bid in &pending {
-        let kind = if bid.kind == "buy_now" {
-            BidKind::BuyNow
-        } else {
-            BidKind::Bid
-        };
-        let again = PendingBid {
+    let pending: Vec<PendingBid> = bids::all_pending(&state.pool)
+        .await?
+        .into_iter()
+        .map(|bid| PendingBid {
+            kind: if bid.kind == "buy_now" {
+                BidKind::BuyNow
+            } else {
+                BidKind::Bid
+            },
             bid_id: bid.bid_id,
             auction_id: bid.auction_id,
             bidder_id: bid.bidder_id,
-            kind,
             amount: bid.amount,
             max_amount: bid.max_amount,
             idempotency_key: None,
             request_hash: None,
             received_at: bid.received_at,
-        };
-        handlers::publish(state, &again).await?;
+        })
+        .collect();
+    // Oldest first, a chunk's commands issued together: a durable broker's acknowledgement
+    // takes a round trip, and a long backlog must not hold the start-up for one each.
+    for chunk in pending.chunks(512) {
+        let chunk: Vec<&PendingBid> = chunk.iter().collect();
+        for result in recorder::publish_in_order(state.bus.as_ref(), &chunk).await {
+            result?;
+        }
     }
     if !pending.is_empty() {
-        tracing::info!(
-            count = pending.len(),
-            "pending bids published again on a new log"
-        );
+        tracing::info!(count = pending.len(), "pending bids published again");
     }
     Ok(pending.len())
 }

@@ -259,9 +259,28 @@ async fn killing_the_bidding_process_loses_no_bid_and_applies_none_twice() {
         }));
     }
 
+    let bidding = platform_core::db::connect(&cluster.database_url, "bidding", 1)
+        .await
+        .unwrap();
+    let mut orphans = Vec::new();
     for _ in 0..3 {
         tokio::time::sleep(Duration::from_millis(2500)).await;
         cluster.kill("bidding");
+        // What a kill between recording a bid and publishing its command leaves behind: a
+        // pending row whose command no log holds. Its client got no 202. (Its amount is
+        // below any minimum, so it does not stop the other bids from being accepted.)
+        let orphan = uuid::Uuid::now_v7();
+        sqlx::query(
+            "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, received_at)
+             VALUES ($1, $2, $3, 'bid', 1, now())",
+        )
+        .bind(orphan)
+        .bind(id.parse::<uuid::Uuid>().unwrap())
+        .bind(bidders[0].id.parse::<uuid::Uuid>().unwrap())
+        .execute(&bidding)
+        .await
+        .unwrap();
+        orphans.push(orphan);
         tokio::time::sleep(Duration::from_millis(500)).await;
         cluster.spawn("bidding");
         cluster.wait_ready("bidding").await;
@@ -290,6 +309,33 @@ async fn killing_the_bidding_process_loses_no_bid_and_applies_none_twice() {
         accepted_seqs.len(),
         "an accepted bid was applied twice"
     );
+
+    // No row stays pending: the orphans, and any a kill left, were published again when
+    // bidding restarted, and decided.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let pending: Vec<uuid::Uuid> =
+            sqlx::query_scalar("SELECT bid_id FROM bids WHERE status = 'pending'")
+                .fetch_all(&bidding)
+                .await
+                .unwrap();
+        if pending.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "bids left pending: {pending:?} (orphans {orphans:?})"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let decided: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM bids WHERE bid_id = ANY($1) AND reason = 'below_minimum'",
+    )
+    .bind(&orphans)
+    .fetch_one(&bidding)
+    .await
+    .unwrap();
+    assert_eq!(decided, orphans.len() as i64);
 
     let bus = platform_bus::connect(&cluster.bus_url).await.unwrap();
     let rules = bidding::Config {
