@@ -5,10 +5,8 @@
 //! * `write` replaces a stored document only with one that
 //!   [supersedes](AuctionDoc::supersedes) it (everything the stored one has, and more); any
 //!   other is refused and reported back, never applied. Callers merge and retry (see
-//!   [`apply`]). Elasticsearch can only compare one number, so that adapter keeps the
-//!   highest [`AuctionDoc::version`] instead: two writers racing with stale copies can
-//!   there lose the words to a newer state; `if_seq_no`/`if_primary_term` from the fetch
-//!   would close that.
+//!   [`apply`]). The embedded index checks under its writer's lock; Elasticsearch checks
+//!   against a fresh read and writes on condition that nothing changed since.
 //! * `fetch` sees every accepted write, visible to searches or not.
 //! * After `flush` returns, every accepted write is durable and visible to `search`.
 
@@ -23,8 +21,8 @@ pub trait SearchIndex: Send + Sync + 'static {
     /// The stored documents of these auctions (absent ones are left out).
     async fn fetch(&self, ids: &[AuctionId]) -> anyhow::Result<HashMap<AuctionId, AuctionDoc>>;
 
-    /// Writes the documents; returns the ids refused because the stored version is the
-    /// same or newer.
+    /// Writes the documents; returns the ids refused because the stored one has something
+    /// the new one lacks, or nothing the new one adds (see the promises above).
     async fn write(&self, docs: Vec<AuctionDoc>) -> anyhow::Result<Vec<AuctionId>>;
 
     /// Makes accepted writes durable and searchable.

@@ -1,6 +1,6 @@
 //! The Elasticsearch adapter against a recording stand-in that answers with responses in
 //! Elasticsearch's documented formats. It checks what the adapter sends (mappings, bulk
-//! NDJSON with external versions, query DSL) and how it reads answers; it does not prove
+//! NDJSON with conditional writes, query DSL) and how it reads answers; it does not prove
 //! that a live cluster accepts them (see README.md).
 
 use axum::body::Bytes;
@@ -21,10 +21,17 @@ use std::sync::Arc;
 struct Cluster {
     requests: Mutex<Vec<(Method, String, String)>>,
     index_exists: Mutex<bool>,
-    /// Stored sources by id, as the stand-in's whole memory.
+    /// Stored sources by id with the `_seq_no` of their last write, as the stand-in's
+    /// whole memory.
     stored: Mutex<Vec<(String, i64, Value)>>,
+    /// The index's last `_seq_no`; every write takes the next one.
+    last_seq_no: Mutex<i64>,
+    /// A source another writer stores just before the next bulk request is applied.
+    racing_write: Mutex<Option<(String, Value)>>,
     search_answer: Mutex<Value>,
 }
+
+const PRIMARY_TERM: i64 = 1;
 
 fn es(status: StatusCode, body: Value) -> Response {
     (
@@ -38,8 +45,22 @@ fn es(status: StatusCode, body: Value) -> Response {
         .into_response()
 }
 
-/// Bulk: applies `version_type=external` like Elasticsearch does (strictly greater wins,
-/// otherwise a 409 `version_conflict_engine_exception` item).
+fn store(
+    cluster: &Cluster,
+    stored: &mut Vec<(String, i64, Value)>,
+    id: &str,
+    source: Value,
+) -> i64 {
+    let mut last = cluster.last_seq_no.lock();
+    *last += 1;
+    stored.retain(|(i, _, _)| i != id);
+    stored.push((id.to_owned(), *last, source));
+    *last
+}
+
+/// Bulk: applies `create` and `index` with `if_seq_no`/`if_primary_term` as Elasticsearch
+/// does: a `create` of a stored id, or an `index` whose condition no longer holds, is a
+/// 409 `version_conflict_engine_exception` item.
 fn bulk(cluster: &Cluster, body: &str) -> Value {
     let lines: Vec<Value> = body
         .lines()
@@ -47,30 +68,52 @@ fn bulk(cluster: &Cluster, body: &str) -> Value {
         .collect();
     let mut items = Vec::new();
     let mut stored = cluster.stored.lock();
+    if let Some((id, source)) = cluster.racing_write.lock().take() {
+        store(cluster, &mut stored, &id, source);
+    }
     for pair in lines.chunks(2) {
-        let meta = &pair[0]["index"];
+        let (action, meta) = pair[0].as_object().unwrap().iter().next().unwrap();
         let id = meta["_id"].as_str().unwrap().to_owned();
-        let version = meta["version"].as_i64().unwrap();
-        let current = stored.iter().position(|(i, _, _)| *i == id);
-        let conflict = current.is_some_and(|p| stored[p].1 >= version);
-        if conflict {
-            items.push(json!({"index": {"_index": "auctions", "_id": id, "status": 409,
-                "error": {"type": "version_conflict_engine_exception",
-                    "reason": format!("[{id}]: version conflict, current version [{}] is higher or equal to the one provided [{version}]", stored[current.unwrap()].1),
-                    "index": "auctions", "shard": "0"}}}));
+        let current = stored.iter().find(|(i, _, _)| *i == id).map(|(_, s, _)| *s);
+        let conflict = match (action.as_str(), current) {
+            ("create", None) => None,
+            ("create", Some(_)) => Some(format!(
+                "[{id}]: version conflict, document already exists (current version [1])"
+            )),
+            ("index", current) => {
+                let required = (meta["if_seq_no"].as_i64(), meta["if_primary_term"].as_i64());
+                match (required, current) {
+                    ((Some(seq_no), Some(PRIMARY_TERM)), Some(now)) if seq_no == now => None,
+                    ((Some(seq_no), Some(term)), now) => Some(format!(
+                        "[{id}]: version conflict, required seqNo [{seq_no}], primary term [{term}]. \
+                         current document has seqNo [{}] and primary term [{PRIMARY_TERM}]",
+                        now.unwrap_or(-1)
+                    )),
+                    _ => panic!("an unconditional index of {id}: {meta}"),
+                }
+            }
+            (other, _) => panic!("unexpected bulk action {other}"),
+        };
+        if let Some(reason) = conflict {
+            items.push(
+                json!({action: {"_index": "auctions", "_id": id, "status": 409,
+                "error": {"type": "version_conflict_engine_exception", "reason": reason,
+                    "index": "auctions", "shard": "0"}}}),
+            );
             continue;
         }
-        if let Some(p) = current {
-            stored.remove(p);
-        }
-        stored.push((id.clone(), version, pair[1].clone()));
+        let seq_no = store(cluster, &mut stored, &id, pair[1].clone());
         items.push(
-            json!({"index": {"_index": "auctions", "_id": id, "_version": version,
-            "result": "created", "_shards": {"total": 2, "successful": 1, "failed": 0},
-            "_seq_no": 0, "_primary_term": 1, "status": 201}}),
+            json!({action: {"_index": "auctions", "_id": id, "_version": 1,
+            "result": if current.is_some() { "updated" } else { "created" },
+            "_shards": {"total": 2, "successful": 1, "failed": 0},
+            "_seq_no": seq_no, "_primary_term": PRIMARY_TERM,
+            "status": if current.is_some() { 200 } else { 201 }}}),
         );
     }
-    let errors = items.iter().any(|i| i["index"]["status"] == 409);
+    let errors = items
+        .iter()
+        .any(|i| i.as_object().unwrap().values().next().unwrap()["status"] == 409);
     json!({"took": 3, "errors": errors, "items": items})
 }
 
@@ -86,8 +129,8 @@ fn mget(cluster: &Cluster, body: &str) -> Value {
                 .iter()
                 .find(|(i, _, _)| Some(i.as_str()) == id.as_str())
             {
-                Some((i, v, src)) => json!({"_index": "auctions", "_id": i, "_version": v,
-                "_seq_no": 0, "_primary_term": 1, "found": true, "_source": src}),
+                Some((i, seq_no, src)) => json!({"_index": "auctions", "_id": i, "_version": 1,
+                "_seq_no": seq_no, "_primary_term": PRIMARY_TERM, "found": true, "_source": src}),
                 None => json!({"_index": "auctions", "_id": id, "found": false}),
             }
         })
@@ -167,8 +210,22 @@ async fn creates_the_index_with_korean_and_english_mappings() {
     assert_eq!(cluster.requests.lock().len(), 3);
 }
 
+fn bulks(cluster: &Cluster) -> Vec<Vec<Value>> {
+    cluster
+        .requests
+        .lock()
+        .iter()
+        .filter(|r| r.1.ends_with("/_bulk"))
+        .map(|r| {
+            r.2.lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        })
+        .collect()
+}
+
 #[tokio::test]
-async fn writes_bulk_with_external_versions_and_treats_conflicts_as_older() {
+async fn writes_on_condition_and_treats_conflicts_as_refusals() {
     let (cluster, url) = start().await;
     let index = ElasticIndex::connect(&url, "auctions").await.unwrap();
     let id = AuctionId::new();
@@ -181,28 +238,29 @@ async fn writes_bulk_with_external_versions_and_treats_conflicts_as_older() {
     )
     .await
     .unwrap();
-    let bulk = cluster
-        .requests
-        .lock()
-        .iter()
-        .find(|r| r.1.ends_with("/_bulk"))
-        .cloned()
-        .unwrap();
-    let lines: Vec<Value> = bulk
-        .2
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = bulks(&cluster).remove(0);
     assert_eq!(lines.len(), 2, "one action line and one source line");
-    assert_eq!(lines[0]["index"]["_id"], id.to_string());
-    assert_eq!(lines[0]["index"]["version"], 9);
-    assert_eq!(lines[0]["index"]["version_type"], "external");
+    assert_eq!(
+        lines[0],
+        json!({"create": {"_id": id.to_string()}}),
+        "none stored yet"
+    );
     assert_eq!(lines[1]["status"], "open");
     assert_eq!(lines[1]["currentPrice"], 5000);
     assert_eq!(lines[1]["title"], "나이키 에어포스");
 
-    // An older event: the adapter's write is refused with a 409 item, reported as refused;
-    // the merge loop then sees the stored newer state and is done without an error.
+    // A newer state: written on condition that the stored document is still the one read.
+    apply(&index, &[state(id, 5, AuctionStatus::Open, 6000, 10)])
+        .await
+        .unwrap();
+    let lines = bulks(&cluster).remove(1);
+    assert_eq!(
+        lines[0],
+        json!({"index": {"_id": id.to_string(), "if_seq_no": 1, "if_primary_term": 1}})
+    );
+
+    // An older state: refused without a request, and the merge loop then sees the stored
+    // newer state and is done without an error.
     let mut stale: AuctionDoc = index.fetch(&[id]).await.unwrap().remove(&id).unwrap();
     stale.seq = 2;
     assert_eq!(index.write(vec![stale]).await.unwrap(), [id]);
@@ -212,8 +270,45 @@ async fn writes_bulk_with_external_versions_and_treats_conflicts_as_older() {
             .unwrap(),
         0
     );
+    assert_eq!(bulks(&cluster).len(), 2);
     let stored = index.fetch(&[id]).await.unwrap().remove(&id).unwrap();
-    assert_eq!((stored.seq, stored.current_price()), (4, 5000));
+    assert_eq!((stored.seq, stored.current_price()), (5, 6000));
+}
+
+/// The race that external versions could not see: the words and a newer state, each merged
+/// into a stale copy by two writers. Whichever lands second is refused, merged again and
+/// written with both.
+#[tokio::test]
+async fn a_write_landing_between_the_read_and_the_bulk_is_never_overwritten() {
+    let (cluster, url) = start().await;
+    let index = ElasticIndex::connect(&url, "auctions").await.unwrap();
+    let id = AuctionId::new();
+    apply(
+        &index,
+        &[state(id, 2, AuctionStatus::Scheduled, 500_000, 60)],
+    )
+    .await
+    .unwrap();
+
+    // Another writer stores the words just after this one has read the document.
+    let mut with_words = index.fetch(&[id]).await.unwrap().remove(&id).unwrap();
+    with_words.merge(&words(id, "Leica M6 카메라", "cameras", 500_000, 0));
+    *cluster.racing_write.lock() = Some((id.to_string(), dsl::source(&with_words).unwrap()));
+    apply(&index, &[state(id, 3, AuctionStatus::Open, 500_000, 60)])
+        .await
+        .unwrap();
+
+    let stored = index.fetch(&[id]).await.unwrap().remove(&id).unwrap();
+    assert_eq!(stored.seq, 3, "the state was merged again and written");
+    assert_eq!(stored.title(), "Leica M6 카메라", "the words were kept");
+    let conflicts = bulks(&cluster)
+        .iter()
+        .filter(|lines| lines[0]["index"]["if_seq_no"] == 1)
+        .count();
+    assert_eq!(
+        conflicts, 1,
+        "the first attempt was conditioned on the read"
+    );
 }
 
 #[test]

@@ -150,8 +150,9 @@ pub fn parse_search(body: &Value) -> anyhow::Result<SearchPage> {
     })
 }
 
-/// The ids a bulk request did not write because the stored version was the same or newer
-/// (`409 version_conflict_engine_exception`); any other failed item is an error.
+/// The ids a bulk request did not write because the stored document changed since it was
+/// read, or one was stored where none had been (`409 version_conflict_engine_exception`);
+/// any other failed item is an error.
 pub fn parse_bulk(body: &Value) -> anyhow::Result<Vec<AuctionId>> {
     let mut refused = Vec::new();
     for item in body["items"]
@@ -175,6 +176,37 @@ pub fn parse_bulk(body: &Value) -> anyhow::Result<Vec<AuctionId>> {
         }
     }
     Ok(refused)
+}
+
+/// Where a stored document stood when read: a write conditioned on it is refused if the
+/// document changed since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Revision {
+    pub seq_no: i64,
+    pub primary_term: i64,
+}
+
+/// The stored documents of an `_mget` answer, each with its [`Revision`].
+pub fn parse_mget_revisions(
+    body: &Value,
+) -> anyhow::Result<HashMap<AuctionId, (AuctionDoc, Revision)>> {
+    let mut found = HashMap::new();
+    for d in body["docs"]
+        .as_array()
+        .context("mget response without docs")?
+    {
+        if d["found"].as_bool() == Some(true) {
+            let doc = doc_of(d)?;
+            let revision = Revision {
+                seq_no: d["_seq_no"].as_i64().context("mget doc without _seq_no")?,
+                primary_term: d["_primary_term"]
+                    .as_i64()
+                    .context("mget doc without _primary_term")?,
+            };
+            found.insert(doc.id, (doc, revision));
+        }
+    }
+    Ok(found)
 }
 
 pub fn parse_mget(body: &Value) -> anyhow::Result<HashMap<AuctionId, AuctionDoc>> {

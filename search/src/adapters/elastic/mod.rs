@@ -1,8 +1,11 @@
-//! The Elasticsearch adapter. Every write is an `index` operation in a bulk request with
-//! `version_type=external` and `version` = [`AuctionDoc::version`], so Elasticsearch
-//! itself refuses a document older than the stored one (a `409` item, reported back as
-//! refused, never as a failure). Writes are durable when acknowledged and searchable
-//! after the index's refresh interval (500 ms), so `flush` has nothing to do.
+//! The Elasticsearch adapter. A write keeps the port's promise with Elasticsearch's
+//! optimistic concurrency control: it reads each stored document with its `_seq_no` and
+//! `_primary_term`, checks that the new one [supersedes](AuctionDoc::supersedes) it, and
+//! writes it with `if_seq_no`/`if_primary_term` (or as a `create` when none is stored), so
+//! that Elasticsearch refuses it if anything was written in between. A refusal is a `409`
+//! item, reported back as refused, never as a failure. Writes are durable when
+//! acknowledged and searchable after the index's refresh interval (500 ms), so `flush` has
+//! nothing to do.
 
 pub mod dsl;
 
@@ -16,7 +19,6 @@ use elasticsearch::http::response::Response;
 use elasticsearch::http::transport::{SingleNodeConnectionPool, TransportBuilder};
 use elasticsearch::http::Url;
 use elasticsearch::indices::{IndicesCreateParts, IndicesDeleteParts, IndicesExistsParts};
-use elasticsearch::params::VersionType;
 use elasticsearch::{BulkOperation, BulkParts, Elasticsearch, MgetParts, SearchParts};
 use platform_core::AuctionId;
 use serde_json::{json, Value};
@@ -68,6 +70,17 @@ impl ElasticIndex {
         Ok(this)
     }
 
+    async fn mget(&self, ids: &[AuctionId]) -> anyhow::Result<Value> {
+        let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        let res = self
+            .client
+            .mget(MgetParts::Index(&self.index))
+            .body(json!({"ids": ids}))
+            .send()
+            .await?;
+        ok_json(res, "mget").await
+    }
+
     async fn ensure_index(&self) -> anyhow::Result<()> {
         let res = self
             .client
@@ -99,29 +112,33 @@ impl SearchIndex for ElasticIndex {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-        let res = self
-            .client
-            .mget(MgetParts::Index(&self.index))
-            .body(json!({"ids": ids}))
-            .send()
-            .await?;
-        dsl::parse_mget(&ok_json(res, "mget").await?)
+        dsl::parse_mget(&self.mget(ids).await?)
     }
 
     async fn write(&self, docs: Vec<AuctionDoc>) -> anyhow::Result<Vec<AuctionId>> {
         if docs.is_empty() {
             return Ok(Vec::new());
         }
+        let ids: Vec<AuctionId> = docs.iter().map(|d| d.id).collect();
+        let stored = dsl::parse_mget_revisions(&self.mget(&ids).await?)?;
+        let mut refused = Vec::new();
         let mut ops: Vec<BulkOperation<Value>> = Vec::with_capacity(docs.len());
         for doc in &docs {
-            ops.push(
-                BulkOperation::index(dsl::source(doc)?)
-                    .id(doc.id.to_string())
-                    .version(doc.version())
-                    .version_type(VersionType::External)
-                    .into(),
-            );
+            let source = dsl::source(doc)?;
+            match stored.get(&doc.id) {
+                None => ops.push(BulkOperation::create(source).id(doc.id.to_string()).into()),
+                Some((current, _)) if !doc.supersedes(current) => refused.push(doc.id),
+                Some((_, revision)) => ops.push(
+                    BulkOperation::index(source)
+                        .id(doc.id.to_string())
+                        .if_seq_no(revision.seq_no)
+                        .if_primary_term(revision.primary_term)
+                        .into(),
+                ),
+            }
+        }
+        if ops.is_empty() {
+            return Ok(refused);
         }
         let res = self
             .client
@@ -129,7 +146,8 @@ impl SearchIndex for ElasticIndex {
             .body(ops)
             .send()
             .await?;
-        dsl::parse_bulk(&ok_json(res, "bulk").await?)
+        refused.extend(dsl::parse_bulk(&ok_json(res, "bulk").await?)?);
+        Ok(refused)
     }
 
     async fn flush(&self) -> anyhow::Result<()> {
@@ -146,8 +164,7 @@ impl SearchIndex for ElasticIndex {
         dsl::parse_search(&ok_json(res, "search").await?)
     }
 
-    /// Drops and recreates the index: external versions of deleted documents would
-    /// otherwise linger and refuse the rebuilt ones.
+    /// Drops and recreates the index: one request, however many documents it holds.
     async fn clear(&self) -> anyhow::Result<()> {
         let res = self
             .client
