@@ -33,7 +33,11 @@ pub async fn connect(
         }
     }
     conn.close().await.ok();
-    let opts = base.options([("search_path", schema)]);
+    // Named after the service, so that `pg_stat_activity` (and any tool reading it) tells
+    // which service a session belongs to.
+    let opts = base
+        .options([("search_path", schema)])
+        .application_name(schema);
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
