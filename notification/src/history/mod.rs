@@ -12,7 +12,6 @@ use crate::hub::views::AuctionUpdate;
 use anyhow::Context;
 use platform_core::log::{Event, EventKind, PublicState, Terms};
 use platform_core::AuctionId;
-use sqlx::types::Json;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -42,16 +41,22 @@ impl History {
     }
 
     pub async fn feed(&self, auction_id: AuctionId) -> anyhow::Result<Option<StoredFeed>> {
-        let row: Option<(i64, Json<PublicState>, Option<Json<Terms>>)> =
+        let row: Option<(i64, String, Option<String>)> =
             sqlx::query_as("SELECT seq, state, terms FROM auction_feeds WHERE auction_id = $1")
                 .bind(auction_id.0)
                 .fetch_optional(&self.pool)
                 .await
                 .context("reading an auction feed")?;
-        Ok(row.map(|(seq, state, terms)| StoredFeed {
+        let Some((seq, state, terms)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(StoredFeed {
             seq,
-            state: state.0,
-            terms: terms.map(|t| t.0),
+            state: serde_json::from_str(&state).context("a stored state that is not one")?,
+            terms: terms
+                .map(|t| serde_json::from_str(&t))
+                .transpose()
+                .context("stored terms that are not terms")?,
         }))
     }
 
@@ -100,7 +105,7 @@ impl History {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO auction_events (auction_id, seq, name, data)
-             SELECT a, s, n, d::jsonb FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[])
+             SELECT a, s, n, d FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[])
                  AS t(a, s, n, d)
              ON CONFLICT (auction_id, seq) DO NOTHING",
         )
@@ -113,7 +118,7 @@ impl History {
         .context("storing events")?;
         sqlx::query(
             "INSERT INTO auction_feeds AS f (auction_id, seq, state, terms)
-             SELECT a, s, st::jsonb, tm::jsonb
+             SELECT a, s, st, tm
              FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[]) AS t(a, s, st, tm)
              ON CONFLICT (auction_id) DO UPDATE SET
                  seq = GREATEST(f.seq, EXCLUDED.seq),
@@ -143,7 +148,7 @@ impl History {
         if upto <= after {
             return Ok(Some(Vec::new()));
         }
-        let rows: Vec<(i64, String, Json<AuctionUpdate>)> = sqlx::query_as(
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT seq, name, data FROM auction_events
              WHERE auction_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
         )
@@ -158,14 +163,17 @@ impl History {
                 .iter()
                 .zip(after + 1..)
                 .all(|((seq, _, _), want)| *seq == want);
-        Ok(complete.then(|| {
-            rows.into_iter()
-                .map(|(_, name, data)| StoredEvent {
-                    name,
-                    update: data.0,
-                })
-                .collect()
-        }))
+        if !complete {
+            return Ok(None);
+        }
+        rows.into_iter()
+            .map(|(_, name, data)| {
+                let update =
+                    serde_json::from_str(&data).context("a stored event that is not one")?;
+                Ok(StoredEvent { name, update })
+            })
+            .collect::<anyhow::Result<_>>()
+            .map(Some)
     }
 
     /// Deletes events more than `keep` behind their auction's newest, or older than
