@@ -147,7 +147,7 @@ async fn wait_count(pool: &PgPool, sql: &str, expected: i64) {
 
 async fn bid_count(pool: &PgPool, id: AuctionId) -> i64 {
     let state: serde_json::Value =
-        sqlx::query_scalar("SELECT state FROM engine_auctions WHERE auction_id = $1")
+        sqlx::query_scalar("SELECT state::json FROM engine_auctions WHERE auction_id = $1")
             .bind(id)
             .fetch_one(pool)
             .await

@@ -30,7 +30,7 @@ pub async fn auction_record(
         .execute(&mut *tx)
         .await?;
     let state: Option<serde_json::Value> =
-        sqlx::query_scalar("SELECT state FROM engine_auctions WHERE auction_id = $1")
+        sqlx::query_scalar("SELECT state::json FROM engine_auctions WHERE auction_id = $1")
             .bind(auction_id)
             .fetch_optional(&mut *tx)
             .await?;

@@ -89,7 +89,7 @@ WITH advanced AS (
        WHERE bids.status = 'pending'
 ), states AS (
     INSERT INTO engine_auctions (auction_id, seller_id, state, updated_at)
-    SELECT a, s, st::jsonb, now() FROM UNNEST($17::uuid[], $18::uuid[], $19::text[]) AS t(a, s, st)
+    SELECT a, s, st, now() FROM UNNEST($17::uuid[], $18::uuid[], $19::text[]) AS t(a, s, st)
     WHERE (SELECT ok FROM complete)
     ON CONFLICT (auction_id) DO UPDATE
        SET state = EXCLUDED.state,
@@ -205,7 +205,7 @@ pub async fn load_states(
     pool: &PgPool,
     ids: &[AuctionId],
 ) -> sqlx::Result<Vec<(AuctionId, serde_json::Value)>> {
-    sqlx::query_as("SELECT auction_id, state FROM engine_auctions WHERE auction_id = ANY($1)")
+    sqlx::query_as("SELECT auction_id, state::json FROM engine_auctions WHERE auction_id = ANY($1)")
         .bind(ids.iter().map(|a| a.0).collect::<Vec<_>>())
         .fetch_all(pool)
         .await

@@ -133,7 +133,7 @@ pub async fn assert_matches_serial_replay(
         .await
         .unwrap();
     let stored: serde_json::Value =
-        sqlx::query_scalar("SELECT state FROM engine_auctions WHERE auction_id = $1")
+        sqlx::query_scalar("SELECT state::json FROM engine_auctions WHERE auction_id = $1")
             .bind(id)
             .fetch_one(&pool)
             .await
