@@ -210,15 +210,8 @@ pub fn parse_mget_revisions(
 }
 
 pub fn parse_mget(body: &Value) -> anyhow::Result<HashMap<AuctionId, AuctionDoc>> {
-    let mut found = HashMap::new();
-    for d in body["docs"]
-        .as_array()
-        .context("mget response without docs")?
-    {
-        if d["found"].as_bool() == Some(true) {
-            let doc = doc_of(d)?;
-            found.insert(doc.id, doc);
-        }
-    }
-    Ok(found)
+    Ok(parse_mget_revisions(body)?
+        .into_iter()
+        .map(|(id, (doc, _))| (id, doc))
+        .collect())
 }
