@@ -205,3 +205,26 @@ pub async fn assert_matches_serial_replay(
     }
     state
 }
+
+/// Stores a pending bid straight into bidding's table, as an intake that recorded it and
+/// then died (or lost its in-process log) leaves it: no command for it is on any log.
+pub async fn leave_pending_bid(
+    bidding: &sqlx::PgPool,
+    auction_id: &str,
+    bidder: &User,
+    amount: i64,
+) -> uuid::Uuid {
+    let bid_id = uuid::Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, received_at)
+         VALUES ($1, $2, $3, 'bid', $4, now())",
+    )
+    .bind(bid_id)
+    .bind(auction_id.parse::<uuid::Uuid>().unwrap())
+    .bind(bidder.id.parse::<uuid::Uuid>().unwrap())
+    .bind(amount)
+    .execute(bidding)
+    .await
+    .unwrap();
+    bid_id
+}

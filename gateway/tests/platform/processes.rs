@@ -269,18 +269,7 @@ async fn killing_the_bidding_process_loses_no_bid_and_applies_none_twice() {
         // What a kill between recording a bid and publishing its command leaves behind: a
         // pending row whose command no log holds. Its client got no 202. (Its amount is
         // below any minimum, so it does not stop the other bids from being accepted.)
-        let orphan = uuid::Uuid::now_v7();
-        sqlx::query(
-            "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, received_at)
-             VALUES ($1, $2, $3, 'bid', 1, now())",
-        )
-        .bind(orphan)
-        .bind(id.parse::<uuid::Uuid>().unwrap())
-        .bind(bidders[0].id.parse::<uuid::Uuid>().unwrap())
-        .execute(&bidding)
-        .await
-        .unwrap();
-        orphans.push(orphan);
+        orphans.push(harness::leave_pending_bid(&bidding, &id, &bidders[0], 1).await);
         tokio::time::sleep(Duration::from_millis(500)).await;
         cluster.spawn("bidding");
         cluster.wait_ready("bidding").await;

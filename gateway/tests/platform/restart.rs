@@ -23,17 +23,7 @@ async fn a_restarted_platform_keeps_taking_bids_and_decides_those_it_had_accepte
     let bidding = platform_core::db::connect(&database_url, "bidding", 1)
         .await
         .unwrap();
-    let lost = uuid::Uuid::now_v7();
-    sqlx::query(
-        "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, received_at)
-         VALUES ($1, $2, $3, 'bid', 5000, now())",
-    )
-    .bind(lost)
-    .bind(id.parse::<uuid::Uuid>().unwrap())
-    .bind(alice.id.parse::<uuid::Uuid>().unwrap())
-    .execute(&bidding)
-    .await
-    .unwrap();
+    let lost = crate::harness::leave_pending_bid(&bidding, &id, &alice, 5000).await;
 
     let second = Platform::start_on(database_url, |_| {}).await;
     let api = &second.api;
