@@ -57,8 +57,9 @@ impl IntakeState {
 ///   `pending` in the bidder's list forever.
 ///
 /// The engine applies a bid id once and judges the bid by the time it was received, so a
-/// command that was not lost is harmless to repeat: a durable log already holds it ahead
-/// of the copy, and the copy is skipped.
+/// command that was not lost is harmless to repeat: of the two copies on the log, the
+/// first decides and the second is skipped. (Another replica's bids in flight are pending
+/// too, and are repeated the same way.)
 pub async fn republish_pending(state: &IntakeState) -> anyhow::Result<usize> {
     use crate::store::bids::{self, BidKind, PendingBid};
     let pending: Vec<PendingBid> = bids::all_pending(&state.pool)
