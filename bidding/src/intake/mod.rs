@@ -48,7 +48,13 @@ impl IntakeState {
     }
 }
 
-/// Publishes again the command of every bid still pending, at start-up. Two ways a
+/// How far back [`republish_pending`] looks. A pending row is left by a crash, and the
+/// restart that follows a crash comes within minutes; a day leaves room for a long outage
+/// without reading the whole table at every start.
+const REPUBLISH_WITHIN_HOURS: i64 = 24;
+
+/// Publishes again the command of every bid of the last [`REPUBLISH_WITHIN_HOURS`] still
+/// pending, at start-up. Two ways a
 /// pending row can outlive its command:
 /// * an in-process log dies with its process: a bid answered `202` just before a crash is
 ///   recorded in Postgres but its command is gone, so a new log must hear of it again;
@@ -62,7 +68,8 @@ impl IntakeState {
 /// too, and are repeated the same way.)
 pub async fn republish_pending(state: &IntakeState) -> anyhow::Result<usize> {
     use crate::store::bids::{self, BidKind, PendingBid};
-    let pending: Vec<PendingBid> = bids::all_pending(&state.pool)
+    let since = chrono::Utc::now() - chrono::Duration::hours(REPUBLISH_WITHIN_HOURS);
+    let pending: Vec<PendingBid> = bids::pending_since(&state.pool, since)
         .await?
         .into_iter()
         .map(|bid| PendingBid {

@@ -136,15 +136,26 @@ pub async fn delete_unpublished(pool: &PgPool, bid_id: BidId) -> sqlx::Result<()
     Ok(())
 }
 
-/// Every bid still waiting for its outcome, oldest first.
-pub async fn all_pending(pool: &PgPool) -> sqlx::Result<Vec<StoredBid>> {
+/// Every bid whose id was made at `since` or later and that still waits for its outcome,
+/// oldest first. Bid ids are UUIDv7, ordered by the time they were made, so this reads a
+/// range of the primary key instead of the whole table.
+pub async fn pending_since(pool: &PgPool, since: DateTime<Utc>) -> sqlx::Result<Vec<StoredBid>> {
     sqlx::query_as::<_, StoredBid>(
         "SELECT bid_id, auction_id, bidder_id, kind, amount, max_amount, request_hash, status,
                 reason, seq, received_at
-         FROM bids WHERE status = 'pending' ORDER BY received_at, bid_id",
+         FROM bids WHERE bid_id >= $1 AND status = 'pending' ORDER BY received_at, bid_id",
     )
+    .bind(first_id_at(since))
     .fetch_all(pool)
     .await
+}
+
+/// The smallest UUIDv7 made at `at`: its 48-bit millisecond stamp, every other bit zero.
+fn first_id_at(at: DateTime<Utc>) -> uuid::Uuid {
+    let millis = at.timestamp_millis().max(0) as u64;
+    let mut bytes = [0u8; 16];
+    bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
+    uuid::Uuid::from_bytes(bytes)
 }
 
 pub async fn find(pool: &PgPool, bid_id: BidId) -> sqlx::Result<Option<StoredBid>> {
@@ -197,4 +208,29 @@ pub async fn seller_of(
     .bind(auction_id)
     .fetch_optional(pool)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::{Timestamp, Uuid};
+
+    fn v7_at(millis: u64) -> Uuid {
+        Uuid::new_v7(Timestamp::from_unix_time(
+            millis / 1000,
+            (millis % 1000) as u32 * 1_000_000,
+            0,
+            0,
+        ))
+    }
+
+    #[test]
+    fn ids_made_from_a_moment_on_sort_after_its_first_id() {
+        let at = DateTime::from_timestamp_millis(1_795_000_000_123).unwrap();
+        let first = first_id_at(at);
+        assert!(v7_at(1_795_000_000_123) >= first);
+        assert!(v7_at(1_795_000_000_124) > first);
+        assert!(v7_at(1_795_000_000_122) < first);
+        assert!(Uuid::now_v7() > first_id_at(Utc::now() - chrono::Duration::seconds(1)));
+    }
 }
