@@ -1,10 +1,11 @@
-//! What the engine stored, read back from the run's own database (schema `bidding`,
-//! table `bids`). `received_at` is stamped by the intake before it answers 202 and
-//! `decided_at` by the engine in the transaction that stores the decision, so
-//! `decided_at - received_at` is an upper bound of "202 → decision stored". The client's
-//! own clock (the same machine's) says when each 202 arrived: `decided_at` minus that is
-//! "202 → decision stored" itself, as the target names it. `decided_at` is taken as the
-//! engine writes the batch's decisions, a moment before the batch's transaction commits.
+//! What the engine stored, read back from the run's own database (schema `bidding`, view
+//! `bids`: each request with its outcome). `received_at` is stamped by the intake before
+//! it answers 202 and `decided_at` by the engine in the transaction that stores the
+//! decision, so `decided_at - received_at` is an upper bound of "202 → decision stored".
+//! The client's own clock (the same machine's) says when each 202 arrived: `decided_at`
+//! minus that is "202 → decision stored" itself, as the target names it. `decided_at` is
+//! taken as the engine writes the batch's decisions, a moment before the batch's
+//! transaction commits.
 
 use crate::latency::Latencies;
 use chrono::{DateTime, Utc};

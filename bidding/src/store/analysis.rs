@@ -38,8 +38,10 @@ pub async fn auction_record(
         return Ok(None);
     };
     let bids = sqlx::query_as::<_, AcceptedBid>(
-        "SELECT seq, bid_id, bidder_id, kind, amount, max_amount, received_at FROM bids
-         WHERE auction_id = $1 AND status = 'accepted' ORDER BY seq",
+        "SELECT o.seq, o.bid_id, r.bidder_id, r.kind, COALESCE(o.amount, r.amount) AS amount,
+                r.max_amount, r.received_at
+         FROM bid_outcomes o JOIN bid_requests r ON r.bid_id = o.bid_id
+         WHERE o.auction_id = $1 AND o.status = 'accepted' ORDER BY o.seq",
     )
     .bind(auction_id)
     .fetch_all(&mut *tx)

@@ -1,4 +1,6 @@
-//! The `bids` table as the intake and the read endpoints see it.
+//! Bids as the intake and the read endpoints see them: the intake writes `bid_requests`,
+//! the engine `bid_outcomes`, and the view `bids` shows each request with its outcome
+//! (`pending` until there is one).
 
 use chrono::{DateTime, Utc};
 use platform_core::{Amount, AuctionId, BidId, UserId};
@@ -56,8 +58,8 @@ pub async fn insert_pending(
     bid: &PendingBid,
 ) -> sqlx::Result<Result<(), StoredBid>> {
     let inserted = sqlx::query(
-        "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, max_amount,
-                           idempotency_key, request_hash, received_at)
+        "INSERT INTO bid_requests (bid_id, auction_id, bidder_id, kind, amount, max_amount,
+                                   idempotency_key, request_hash, received_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (bidder_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING",
     )
@@ -95,8 +97,8 @@ pub async fn insert_pending_batch(
     batch: &[PendingBid],
 ) -> sqlx::Result<std::collections::HashSet<BidId>> {
     let ids: Vec<BidId> = sqlx::query_scalar(
-        "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, max_amount,
-                           idempotency_key, request_hash, received_at)
+        "INSERT INTO bid_requests (bid_id, auction_id, bidder_id, kind, amount, max_amount,
+                                   idempotency_key, request_hash, received_at)
          SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int8[],
                               $6::int8[], $7::text[], $8::text[], $9::timestamptz[])
          ON CONFLICT (bidder_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -129,10 +131,13 @@ pub async fn insert_pending_batch(
 /// Removes a pending row whose command could not be published (the client got an error,
 /// not a 202, so nothing was promised).
 pub async fn delete_unpublished(pool: &PgPool, bid_id: BidId) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM bids WHERE bid_id = $1 AND status = 'pending'")
-        .bind(bid_id)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "DELETE FROM bid_requests r WHERE bid_id = $1
+         AND NOT EXISTS (SELECT 1 FROM bid_outcomes o WHERE o.bid_id = r.bid_id)",
+    )
+    .bind(bid_id)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -186,9 +191,11 @@ pub async fn history(
     limit: i64,
 ) -> sqlx::Result<Vec<HistoryRow>> {
     sqlx::query_as::<_, HistoryRow>(
-        "SELECT seq, bid_id, amount, bidder_id, received_at FROM bids
-         WHERE auction_id = $1 AND status = 'accepted' AND seq > $2
-         ORDER BY seq LIMIT $3",
+        "SELECT o.seq, o.bid_id, COALESCE(o.amount, r.amount) AS amount, r.bidder_id,
+                r.received_at
+         FROM bid_outcomes o JOIN bid_requests r ON r.bid_id = o.bid_id
+         WHERE o.auction_id = $1 AND o.status = 'accepted' AND o.seq > $2
+         ORDER BY o.seq LIMIT $3",
     )
     .bind(auction_id)
     .bind(after_seq)

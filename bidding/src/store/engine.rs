@@ -75,18 +75,24 @@ WITH advanced AS (
     SELECT partition FROM advanced UNION ALL SELECT partition FROM first_stored
 ), complete AS (
     SELECT count(*) = cardinality($3::int4[]) AS ok FROM moved
-), decided AS (
-    INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, max_amount, status,
-                      reason, seq, received_at, decided_at)
-    SELECT b, a, u, k, am, mx, st, r, s, rc, $16
+), requests AS (
+    -- A request whose pending row is missing (its intake removed it after a publish it
+    -- took for failed) is stored too, so that its outcome has a bid to belong to.
+    INSERT INTO bid_requests (bid_id, auction_id, bidder_id, kind, amount, max_amount,
+                              received_at)
+    SELECT b, a, u, k, am, mx, rc
     FROM UNNEST($6::uuid[], $7::uuid[], $8::uuid[], $9::text[], $10::int8[], $11::int8[],
-                $12::text[], $13::text[], $14::int8[], $15::timestamptz[])
-         AS t(b, a, u, k, am, mx, st, r, s, rc)
+                $15::timestamptz[])
+         AS t(b, a, u, k, am, mx, rc)
     WHERE (SELECT ok FROM complete)
-    ON CONFLICT (bid_id) DO UPDATE
-       SET status = EXCLUDED.status, reason = EXCLUDED.reason, seq = EXCLUDED.seq,
-           amount = COALESCE(EXCLUDED.amount, bids.amount), decided_at = EXCLUDED.decided_at
-       WHERE bids.status = 'pending'
+    ON CONFLICT (bid_id) DO NOTHING
+), decided AS (
+    INSERT INTO bid_outcomes (bid_id, auction_id, status, reason, seq, amount, decided_at)
+    SELECT b, a, st, r, s, am, $16
+    FROM UNNEST($6::uuid[], $7::uuid[], $10::int8[], $12::text[], $13::text[], $14::int8[])
+         AS t(b, a, am, st, r, s)
+    WHERE (SELECT ok FROM complete)
+    ON CONFLICT (bid_id) DO NOTHING
 ), states AS (
     INSERT INTO engine_auctions (auction_id, seller_id, state, updated_at)
     SELECT a, s, st, now() FROM UNNEST($17::uuid[], $18::uuid[], $19::text[]) AS t(a, s, st)
@@ -213,12 +219,11 @@ pub async fn load_states(
 
 /// Which of `bid_ids` already have an outcome (a command seen twice is applied once).
 pub async fn decided(pool: &PgPool, bid_ids: &[BidId]) -> sqlx::Result<HashSet<BidId>> {
-    let rows: Vec<BidId> = sqlx::query_scalar(
-        "SELECT bid_id FROM bids WHERE bid_id = ANY($1) AND status <> 'pending'",
-    )
-    .bind(bid_ids.iter().map(|b| b.0).collect::<Vec<_>>())
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<BidId> =
+        sqlx::query_scalar("SELECT bid_id FROM bid_outcomes WHERE bid_id = ANY($1)")
+            .bind(bid_ids.iter().map(|b| b.0).collect::<Vec<_>>())
+            .fetch_all(pool)
+            .await?;
     Ok(rows.into_iter().collect())
 }
 

@@ -216,7 +216,7 @@ pub async fn leave_pending_bid(
 ) -> uuid::Uuid {
     let bid_id = uuid::Uuid::now_v7();
     sqlx::query(
-        "INSERT INTO bids (bid_id, auction_id, bidder_id, kind, amount, received_at)
+        "INSERT INTO bid_requests (bid_id, auction_id, bidder_id, kind, amount, received_at)
          VALUES ($1, $2, $3, 'bid', $4, now())",
     )
     .bind(bid_id)
