@@ -3,7 +3,8 @@
 -- `status`, which the history index's predicate reads, so it was never a HOT update and
 -- rewrote every index entry of the row, leaving a dead row behind (five index entries and
 -- two row versions per bid; now four entries, and no row ever changes). Readers see both
--- through the view `bids`, shaped as the table was.
+-- through the view `bids`, shaped as the table was. Bidding processes of an older version
+-- write the table and fail against the view: stop them before this runs (k8s/README.md).
 CREATE TABLE bid_outcomes (
     bid_id      uuid PRIMARY KEY,
     auction_id  uuid NOT NULL,
