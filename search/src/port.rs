@@ -25,6 +25,27 @@ pub trait SearchIndex: Send + Sync + 'static {
     /// the new one lacks, or nothing the new one adds (see the promises above).
     async fn write(&self, docs: Vec<AuctionDoc>) -> anyhow::Result<Vec<AuctionId>>;
 
+    /// [`Self::fetch`], with each document's [`Revision`] where the store keeps one, for
+    /// [`Self::write_fetched`]. By default there is none.
+    async fn fetch_for_write(
+        &self,
+        ids: &[AuctionId],
+    ) -> anyhow::Result<HashMap<AuctionId, (AuctionDoc, Option<Revision>)>> {
+        let found = self.fetch(ids).await?;
+        Ok(found.into_iter().map(|(id, d)| (id, (d, None))).collect())
+    }
+
+    /// [`Self::write`] of documents merged into what [`Self::fetch_for_write`] returned,
+    /// each with the revision it was merged into (`None`: none, or nothing stored). A store
+    /// that keeps revisions may take a document only if its stored one is still at that
+    /// revision, and save reading it again; by default this is [`Self::write`].
+    async fn write_fetched(
+        &self,
+        docs: Vec<(AuctionDoc, Option<Revision>)>,
+    ) -> anyhow::Result<Vec<AuctionId>> {
+        self.write(docs.into_iter().map(|(d, _)| d).collect()).await
+    }
+
     /// Makes accepted writes durable and searchable.
     async fn flush(&self) -> anyhow::Result<()>;
 
@@ -41,6 +62,15 @@ pub trait SearchIndex: Send + Sync + 'static {
     fn is_volatile(&self) -> bool {
         false
     }
+}
+
+/// A store's own stamp of where a stored document stood when it was read (Elasticsearch:
+/// its `_seq_no` and `_primary_term`); a write conditioned on it is refused if the document
+/// changed since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Revision {
+    pub seq_no: i64,
+    pub primary_term: i64,
 }
 
 /// Rounds of fetch-merge-write before giving up on a document that keeps changing under us.
@@ -68,20 +98,22 @@ pub async fn apply(index: &dyn SearchIndex, changes: &[Change]) -> anyhow::Resul
         if pending.is_empty() {
             return Ok(written);
         }
-        let mut stored = index.fetch(&pending).await?;
+        let mut stored = index.fetch_for_write(&pending).await?;
         let mut docs = Vec::new();
         for id in &pending {
-            let mut doc = stored.remove(id).unwrap_or_else(|| AuctionDoc::empty(*id));
+            let (mut doc, revision) = stored
+                .remove(id)
+                .unwrap_or_else(|| (AuctionDoc::empty(*id), None));
             let mut changed = false;
             for c in by_auction.get(id).into_iter().flatten() {
                 changed |= doc.merge(c);
             }
             if changed {
-                docs.push(doc);
+                docs.push((doc, revision));
             }
         }
         let tried = docs.len();
-        pending = index.write(docs).await?;
+        pending = index.write_fetched(docs).await?;
         written += tried - pending.len();
     }
     anyhow::bail!("auctions {pending:?} kept changing during {MAX_ROUNDS} rounds of merging")

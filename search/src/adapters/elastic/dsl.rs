@@ -4,6 +4,7 @@
 
 use crate::domain::query::{Facets, SearchPage, SearchQuery, Sort};
 use crate::domain::AuctionDoc;
+use crate::port::Revision;
 use anyhow::Context;
 use platform_core::AuctionId;
 use serde_json::{json, Value};
@@ -176,14 +177,6 @@ pub fn parse_bulk(body: &Value) -> anyhow::Result<Vec<AuctionId>> {
         }
     }
     Ok(refused)
-}
-
-/// Where a stored document stood when read: a write conditioned on it is refused if the
-/// document changed since.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Revision {
-    pub seq_no: i64,
-    pub primary_term: i64,
 }
 
 /// The stored documents of an `_mget` answer, each with its [`Revision`].

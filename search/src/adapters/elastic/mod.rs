@@ -1,8 +1,9 @@
 //! The Elasticsearch adapter. A write keeps the port's promise with Elasticsearch's
-//! optimistic concurrency control: it reads each stored document with its `_seq_no` and
-//! `_primary_term`, checks that the new one [supersedes](AuctionDoc::supersedes) it, and
-//! writes it with `if_seq_no`/`if_primary_term` (or as a `create` when none is stored), so
-//! that Elasticsearch refuses it if anything was written in between. A refusal is a `409`
+//! optimistic concurrency control: each stored document is read with its `_seq_no` and
+//! `_primary_term` (by the indexer's own fetch, or by `write` itself), the new one must
+//! [supersede](AuctionDoc::supersedes) it, and it is written with `if_seq_no`/
+//! `if_primary_term` (or as a `create` when none is stored), so that Elasticsearch refuses
+//! it if anything was written in between. A refusal is a `409`
 //! item, reported back as refused, never as a failure. Writes are durable when
 //! acknowledged and searchable after the index's refresh interval (500 ms), so `flush` has
 //! nothing to do.
@@ -11,7 +12,7 @@ pub mod dsl;
 
 use crate::domain::query::{SearchPage, SearchQuery};
 use crate::domain::AuctionDoc;
-use crate::port::SearchIndex;
+use crate::port::{Revision, SearchIndex};
 use anyhow::Context;
 use async_trait::async_trait;
 use elasticsearch::auth::Credentials;
@@ -115,30 +116,58 @@ impl SearchIndex for ElasticIndex {
         dsl::parse_mget(&self.mget(ids).await?)
     }
 
+    async fn fetch_for_write(
+        &self,
+        ids: &[AuctionId],
+    ) -> anyhow::Result<HashMap<AuctionId, (AuctionDoc, Option<Revision>)>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let found = dsl::parse_mget_revisions(&self.mget(ids).await?)?;
+        Ok(found
+            .into_iter()
+            .map(|(id, (doc, revision))| (id, (doc, Some(revision))))
+            .collect())
+    }
+
+    /// Reads what is stored, refuses what does not supersede it, and writes the rest on
+    /// condition that nothing changed since the read.
     async fn write(&self, docs: Vec<AuctionDoc>) -> anyhow::Result<Vec<AuctionId>> {
+        let ids: Vec<AuctionId> = docs.iter().map(|d| d.id).collect();
+        let mut stored = self.fetch_for_write(&ids).await?;
+        let mut refused = Vec::new();
+        let mut checked = Vec::with_capacity(docs.len());
+        for doc in docs {
+            match stored.remove(&doc.id) {
+                Some((current, _)) if !doc.supersedes(&current) => refused.push(doc.id),
+                found => checked.push((doc, found.and_then(|(_, revision)| revision))),
+            }
+        }
+        refused.extend(self.write_fetched(checked).await?);
+        Ok(refused)
+    }
+
+    /// The documents were merged into what was read, so each has all its stored one had:
+    /// written with `if_seq_no`/`if_primary_term` of that read, or as a `create` where
+    /// nothing was stored, Elasticsearch takes it only if nothing was written in between.
+    async fn write_fetched(
+        &self,
+        docs: Vec<(AuctionDoc, Option<Revision>)>,
+    ) -> anyhow::Result<Vec<AuctionId>> {
         if docs.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<AuctionId> = docs.iter().map(|d| d.id).collect();
-        let stored = dsl::parse_mget_revisions(&self.mget(&ids).await?)?;
-        let mut refused = Vec::new();
         let mut ops: Vec<BulkOperation<Value>> = Vec::with_capacity(docs.len());
-        for doc in &docs {
+        for (doc, revision) in &docs {
             let source = dsl::source(doc)?;
-            match stored.get(&doc.id) {
-                None => ops.push(BulkOperation::create(source).id(doc.id.to_string()).into()),
-                Some((current, _)) if !doc.supersedes(current) => refused.push(doc.id),
-                Some((_, revision)) => ops.push(
-                    BulkOperation::index(source)
-                        .id(doc.id.to_string())
-                        .if_seq_no(revision.seq_no)
-                        .if_primary_term(revision.primary_term)
-                        .into(),
-                ),
-            }
-        }
-        if ops.is_empty() {
-            return Ok(refused);
+            ops.push(match revision {
+                None => BulkOperation::create(source).id(doc.id.to_string()).into(),
+                Some(revision) => BulkOperation::index(source)
+                    .id(doc.id.to_string())
+                    .if_seq_no(revision.seq_no)
+                    .if_primary_term(revision.primary_term)
+                    .into(),
+            });
         }
         let res = self
             .client
@@ -146,8 +175,7 @@ impl SearchIndex for ElasticIndex {
             .body(ops)
             .send()
             .await?;
-        refused.extend(dsl::parse_bulk(&ok_json(res, "bulk").await?)?);
-        Ok(refused)
+        dsl::parse_bulk(&ok_json(res, "bulk").await?)
     }
 
     async fn flush(&self) -> anyhow::Result<()> {
