@@ -240,16 +240,19 @@ fn decode(state: &mut Body, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<usize
                 *state = Body::ChunkSize;
             }
             Body::ChunkSize => {
-                let Some(end) = memmem::find(rest, b"\r\n") else {
+                let Some(lf) = memchr::memchr(b'\n', rest) else {
                     if rest.len() > 1024 {
                         return Err(invalid("chunk size line too long"));
                     }
                     break;
                 };
-                let line = std::str::from_utf8(&rest[..end]).map_err(|_| invalid("chunk size"))?;
+                let line = rest[..lf]
+                    .strip_suffix(b"\r")
+                    .ok_or_else(|| invalid("chunk size line not ended by CRLF"))?;
+                let line = std::str::from_utf8(line).map_err(|_| invalid("chunk size"))?;
                 let digits = line.split(';').next().unwrap_or_default().trim();
                 let size = usize::from_str_radix(digits, 16).map_err(|_| invalid("chunk size"))?;
-                at += end + 2;
+                at += lf + 1;
                 // The last chunk; trailers, if any, are not read.
                 *state = if size == 0 {
                     Body::Done

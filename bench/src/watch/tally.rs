@@ -12,9 +12,16 @@
 //! at the end instead.
 
 use crate::live_bids::BidLog;
-use crate::sse::{json_int, json_str, SseEvent};
+use crate::sse::{JsonKey, SseEvent};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
+
+// The keys watchers read, each with its searcher built once.
+static AMOUNT: LazyLock<JsonKey> = LazyLock::new(|| JsonKey::new("amount"));
+static CURRENT_PRICE: LazyLock<JsonKey> = LazyLock::new(|| JsonKey::new("currentPrice"));
+static AUCTION_ID: LazyLock<JsonKey> = LazyLock::new(|| JsonKey::new("auctionId"));
+static AT: LazyLock<JsonKey> = LazyLock::new(|| JsonKey::new("at"));
 
 /// Latencies seen in one chunk, before they go to the shared histograms.
 #[derive(Default)]
@@ -29,7 +36,8 @@ pub struct Latest {
 
 impl Latest {
     fn note_emitted(&mut self, data: &[u8]) {
-        let at = json_str(data, "at")
+        let at = AT
+            .str(data)
             .and_then(|at| std::str::from_utf8(at).ok())
             .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok());
         let wall = *self.wall.get_or_insert_with(chrono::Utc::now);
@@ -171,8 +179,9 @@ impl Tally {
             self.prices += 1;
             // `amount` is the accepted bid's own; `currentPrice` equals it for bids without
             // a maximum, and is what the contract promises.
-            let amount =
-                json_int(event.data, "amount").or_else(|| json_int(event.data, "currentPrice"));
+            let amount = AMOUNT
+                .int(event.data)
+                .or_else(|| CURRENT_PRICE.int(event.data));
             match amount.and_then(|a| log.sent_at(auction, a)) {
                 Some(sent) => latencies.push(now.saturating_duration_since(sent)),
                 None => self.unmatched += 1,
@@ -198,8 +207,8 @@ impl Tally {
         match event.name {
             b"bid.accepted" => {
                 self.accepted += 1;
-                let auction = json_str(event.data, "auctionId").and_then(|a| auctions.get(a));
-                let amount = json_int(event.data, "amount");
+                let auction = AUCTION_ID.str(event.data).and_then(|a| auctions.get(a));
+                let amount = AMOUNT.int(event.data);
                 match auction.zip(amount).and_then(|(a, m)| log.sent_at(*a, m)) {
                     Some(sent) => latencies.push(now.saturating_duration_since(sent)),
                     None => self.unmatched += 1,
