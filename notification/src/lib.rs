@@ -130,7 +130,7 @@ pub async fn start(
         hub: hub.clone(),
         history: history.clone(),
         heartbeat: Duration::from_secs(config.notification_heartbeat_secs),
-        shutdown: shutdown.clone(),
+        ends: http::StreamEnds::new(shutdown.clone()),
     }));
     started
         .readiness

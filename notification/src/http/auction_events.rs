@@ -77,12 +77,11 @@ pub async fn auction_events(
     };
     // What the client has once `missed` is sent: live frames up to it are not sent again.
     let sent = missed.last().map(|f| f.id).or(resume).unwrap_or(0);
-    let shutdown = state.shutdown.clone();
     Ok(respond(
         missed,
         attached.subscription,
         sent,
-        async move { shutdown.cancelled().await },
+        state.ends.register(),
         state.heartbeat,
     ))
 }

@@ -9,9 +9,12 @@
 //! buffering, and ends when the service shuts down or the client falls too far behind.
 
 mod auction_events;
+mod ends;
 mod my_events;
 mod resume;
 mod sse;
+
+pub use ends::StreamEnds;
 
 use crate::history::History;
 use crate::hub::Hub;
@@ -19,14 +22,14 @@ use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio_util::sync::CancellationToken;
 
 #[derive(Clone)]
 pub struct StreamState {
     pub hub: Arc<Hub>,
     pub history: History,
     pub heartbeat: Duration,
-    pub shutdown: CancellationToken,
+    /// Ends the streams when the service shuts down.
+    pub ends: Arc<StreamEnds>,
 }
 
 pub fn router(state: StreamState) -> Router {

@@ -51,10 +51,10 @@ pub async fn my_events(
     let left = Duration::from_millis(left_ms as u64).min(MAX_STREAM);
     let expires = tokio::time::Instant::now() + left;
     let attached = state.hub.attach_user(identity.user_id, resume);
-    let shutdown = state.shutdown.clone();
+    let shutdown = state.ends.register();
     let end = async move {
         tokio::select! {
-            _ = shutdown.cancelled() => {}
+            () = shutdown => {}
             _ = tokio::time::sleep_until(expires) => {}
         }
     };

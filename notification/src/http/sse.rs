@@ -24,6 +24,8 @@ const HEARTBEAT: &[u8] = b":heartbeat\n\n";
 /// Most frames a stream takes from its feed at once.
 const MAX_BATCH: usize = 32;
 
+/// `end` is polled every time the body is, several times per batch of frames on every
+/// stream: it must be cheap to poll (see [`super::ends`]).
 pub fn respond(
     missed: Vec<Arc<Frame>>,
     live: Subscription,
