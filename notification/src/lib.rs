@@ -53,6 +53,12 @@ pub struct Config {
     #[arg(long, env = "NOTIFICATION_STREAM_BUFFER", default_value_t = 256)]
     pub notification_stream_buffer: usize,
 
+    /// Shortest time in milliseconds between two wake-ups of an auction's streams: a busy
+    /// auction's events go out together, at most one write per stream per interval (0:
+    /// every event wakes them).
+    #[arg(long, env = "NOTIFICATION_WAKE_PACE_MS", default_value_t = 20)]
+    pub notification_wake_pace_ms: u64,
+
     /// Seconds a feed without streams stays in memory.
     #[arg(long, env = "NOTIFICATION_FEED_IDLE_SECS", default_value_t = 600)]
     pub notification_feed_idle_secs: u64,
@@ -77,6 +83,7 @@ impl Config {
             notification_history_hours: 24,
             notification_notices_per_user: 64,
             notification_stream_buffer: 256,
+            notification_wake_pace_ms: 20,
             notification_feed_idle_secs: 600,
             notification_upkeep_secs: 60,
             notification_consumer_batch: 1000,
@@ -95,6 +102,10 @@ impl Config {
                 && self.notification_stream_buffer > 0
                 && self.notification_consumer_batch > 0,
             "notification history, buffer and batch sizes must be at least 1"
+        );
+        anyhow::ensure!(
+            self.notification_wake_pace_ms <= 1000,
+            "NOTIFICATION_WAKE_PACE_MS must be at most 1000"
         );
         anyhow::ensure!(
             self.notification_upkeep_secs > 0,
@@ -124,6 +135,7 @@ pub async fn start(
             recent_per_auction: config.notification_history_per_auction,
             recent_per_user: config.notification_notices_per_user,
             stream_buffer: config.notification_stream_buffer,
+            wake_pace: Duration::from_millis(config.notification_wake_pace_ms),
         },
     ));
     let mut started = Started::new(http::router(http::StreamState {
@@ -189,6 +201,9 @@ mod tests {
         assert!(cli.notification.validate().is_ok());
         let mut config = Config::for_tests();
         config.notification_stream_buffer = 0;
+        assert!(config.validate().is_err());
+        let mut config = Config::for_tests();
+        config.notification_wake_pace_ms = 1001;
         assert!(config.validate().is_err());
     }
 }

@@ -9,11 +9,16 @@
 //! * Publishing never waits for a stream: it adds the frame to the ring and wakes the
 //!   streams waiting for one. A stream more than its buffer behind the newest frame, or
 //!   whose next frame has left the ring, is detached (see [`super::subscribers`]).
+//! * Waking is paced: streams are woken at once when the last wake-up is at least `pace`
+//!   old, and otherwise when it will be. A quiet auction's event goes out at once; a busy
+//!   auction's streams wake at most once per `pace` and take every frame since in one
+//!   piece, so what thousands of streams cost follows the pace, not the rate of events.
 
-use super::frame::Frame;
+use super::frame::{joined, Frame};
 use super::subscribers::{lagging, Subscription};
 use super::views::{AuctionSnapshot, AuctionUpdate};
 use crate::history::StoredEvent;
+use axum::body::Bytes;
 use parking_lot::Mutex;
 use platform_core::log::{Event, EventKind, PublicState, Terms};
 use platform_core::AuctionId;
@@ -27,8 +32,18 @@ use tokio::sync::Notify;
 pub struct AuctionFeed {
     auction_id: AuctionId,
     inner: Mutex<Inner>,
-    /// Woken whenever frames are added.
+    /// Woken when frames were added (paced, see [`AuctionFeed::wake`]).
     published: Notify,
+    /// Shortest time between two wake-ups of the streams.
+    pace: Duration,
+    waking: Mutex<Waking>,
+}
+
+#[derive(Default)]
+struct Waking {
+    last: Option<tokio::time::Instant>,
+    /// A wake-up is due at `last + pace`.
+    scheduled: bool,
 }
 
 struct Inner {
@@ -41,6 +56,8 @@ struct Inner {
     /// When the ring restarted at an event that did not follow the one before (events
     /// lost on the way): the snapshot at that event, for streams that were before it.
     restart: Option<Arc<Frame>>,
+    /// The pieces streams took last, newest last.
+    joined: VecDeque<Joined>,
     /// Streams reading the ring, by id.
     readers: HashMap<u64, Arc<Reader>>,
     next_reader: u64,
@@ -97,22 +114,38 @@ pub(crate) struct Reader {
 }
 
 /// What a stream finds after its cursor.
-pub(crate) enum Newer {
-    /// Frames were added to its batch.
-    Frames,
+pub(crate) enum Taken {
+    /// The frames it takes next, as one piece.
+    Wire(Bytes),
+    /// Frames were taken, but the client had them all: look again.
+    Skipped,
     Nothing,
     /// The next frame it needs is gone, or it is too far behind: it is detached.
     Behind,
 }
 
+/// Frames after `after` up to `upto`, joined: the streams that wake together at the same
+/// cursor take the same piece, so a wake-up costs each of them one reference, not one per
+/// frame.
+struct Joined {
+    after: i64,
+    upto: i64,
+    wire: Bytes,
+}
+
+/// Joined pieces kept per feed: streams at a few different cursors still share.
+const JOINED_KEPT: usize = 4;
+
 impl AuctionFeed {
-    /// A feed starting at a stored state (or empty, at seq 0, when `state` is `None`).
+    /// A feed starting at a stored state (or empty, at seq 0, when `state` is `None`);
+    /// its streams are woken at most once per `pace`.
     pub fn new(
         auction_id: AuctionId,
         seq: i64,
         state: Option<PublicState>,
         terms: Option<Terms>,
         recent_capacity: usize,
+        pace: Duration,
     ) -> Self {
         Self {
             auction_id,
@@ -123,6 +156,7 @@ impl AuctionFeed {
                 recent: VecDeque::new(),
                 recent_capacity: recent_capacity.max(1),
                 restart: None,
+                joined: VecDeque::new(),
                 readers: HashMap::new(),
                 next_reader: 0,
                 slowest: seq,
@@ -131,6 +165,8 @@ impl AuctionFeed {
                 evicted: false,
             }),
             published: Notify::new(),
+            pace,
+            waking: Mutex::new(Waking::default()),
         }
     }
 
@@ -207,7 +243,7 @@ impl AuctionFeed {
     /// lost), the ring restarts at it and streams get a fresh `snapshot` there instead (in
     /// place of any frame before it they had not taken yet), so no client believes it saw
     /// everything. `false` if the feed was evicted meanwhile.
-    pub fn advance(&self, event: &Event, update: AuctionUpdate) -> bool {
+    pub fn advance(self: &Arc<Self>, event: &Event, update: AuctionUpdate) -> bool {
         {
             let mut inner = self.inner.lock();
             if inner.evicted {
@@ -245,13 +281,13 @@ impl AuctionFeed {
             inner.push_recent(frame);
             metrics::counter!("notification_frames_sent_total").increment(watchers as u64);
         }
-        self.published.notify_waiters();
+        self.wake();
         true
     }
 
     /// Publishes stored events that fill a hole before the next event (`seq` after the
     /// current one, in order). The state is left to the event that follows them.
-    pub fn fill(&self, stored: Vec<StoredEvent>) {
+    pub fn fill(self: &Arc<Self>, stored: Vec<StoredEvent>) {
         {
             let mut inner = self.inner.lock();
             for StoredEvent { name, update } in stored {
@@ -268,7 +304,48 @@ impl AuctionFeed {
                 inner.push_recent(frame);
             }
         }
-        self.published.notify_waiters();
+        self.wake();
+    }
+
+    /// Wakes the waiting streams now if the last wake-up is `pace` old, or else makes sure
+    /// one happens when it is. Outside a runtime (nothing could run the timer) it wakes them
+    /// now.
+    fn wake(self: &Arc<Self>) {
+        let now = tokio::time::Instant::now();
+        let later = {
+            let mut waking = self.waking.lock();
+            if waking.scheduled {
+                return;
+            }
+            let due = waking
+                .last
+                .map(|last| last + self.pace)
+                .filter(|&due| due > now);
+            match (due, tokio::runtime::Handle::try_current()) {
+                (Some(due), Ok(runtime)) => {
+                    waking.scheduled = true;
+                    Some((due, runtime))
+                }
+                _ => {
+                    waking.last = Some(now);
+                    None
+                }
+            }
+        };
+        let Some((due, runtime)) = later else {
+            self.published.notify_waiters();
+            return;
+        };
+        let feed = self.clone();
+        runtime.spawn(async move {
+            tokio::time::sleep_until(due).await;
+            {
+                let mut waking = feed.waking.lock();
+                waking.scheduled = false;
+                waking.last = Some(tokio::time::Instant::now());
+            }
+            feed.published.notify_waiters();
+        });
     }
 
     /// Resolves after frames are published; enable it before looking for frames.
@@ -276,60 +353,87 @@ impl AuctionFeed {
         self.published.notified()
     }
 
-    /// Takes the frames after the reader's cursor into `out` (at most `max`) and moves
-    /// the cursor past them.
-    pub(crate) fn frames_after(
-        &self,
-        reader: &Reader,
-        max: usize,
-        out: &mut Vec<Arc<Frame>>,
-    ) -> Newer {
-        let inner = self.inner.lock();
+    /// Takes the frames after the reader's cursor (at most `max`) that the client does not
+    /// have yet (ids above `sent`), moves the cursor and `sent` past them, and returns them
+    /// as one piece.
+    pub(crate) fn wire_after(&self, reader: &Reader, max: usize, sent: &mut i64) -> Taken {
+        let mut inner = self.inner.lock();
         if reader.detached.load(Ordering::Relaxed) {
-            return Newer::Behind;
+            return Taken::Behind;
         }
-        let mut cursor = reader.cursor.load(Ordering::Relaxed);
+        let cursor = reader.cursor.load(Ordering::Relaxed);
         let Some(oldest) = inner.recent.front().map(|f| f.id) else {
-            return Newer::Nothing;
+            return Taken::Nothing;
         };
         if inner.seq <= cursor {
-            return Newer::Nothing;
+            return Taken::Nothing;
         }
         if inner.behind(cursor) > inner.buffer as i64 {
             reader.detached.store(true, Ordering::Relaxed);
             lagging();
-            return Newer::Behind;
+            return Taken::Behind;
         }
-        let taken = out.len();
+        // Either the ring restarted at a jump (the stream gets the snapshot there) or the
+        // stream lagged past the ring's capacity.
+        let mut restart = None;
         if oldest > cursor + 1 {
-            // Either the ring restarted at a jump (the stream gets the snapshot there) or
-            // the stream lagged past the ring's capacity.
             match &inner.restart {
                 Some(snapshot) if snapshot.id == oldest && cursor < oldest => {
-                    out.push(snapshot.clone());
-                    cursor = oldest;
+                    restart = Some(snapshot.clone());
                 }
                 _ => {
                     reader.detached.store(true, Ordering::Relaxed);
                     lagging();
-                    return Newer::Behind;
+                    return Taken::Behind;
                 }
             }
         }
-        let from = (cursor + 1 - oldest) as usize;
-        let upto = inner
-            .recent
-            .len()
-            .min(from + max.saturating_sub(out.len() - taken));
-        for frame in inner.recent.range(from..upto) {
-            out.push(frame.clone());
-            cursor = frame.id;
-        }
-        reader.cursor.store(cursor, Ordering::Relaxed);
-        if out.len() > taken {
-            Newer::Frames
+        let start = restart.as_ref().map_or(cursor, |s| s.id);
+        let from = (start + 1 - oldest) as usize;
+        let room = max.saturating_sub(usize::from(restart.is_some())).max(1);
+        let upto = inner.recent.len().min(from + room);
+        let newest = restart
+            .as_ref()
+            .map(|s| s.id)
+            .into_iter()
+            .chain(inner.recent.range(from..upto).map(|f| f.id))
+            .max()
+            .unwrap_or(cursor);
+        reader.cursor.store(newest, Ordering::Relaxed);
+        // The common case: a stream at its cursor, with nothing sent past it.
+        let shared = restart.is_none() && *sent <= cursor;
+        let wire = match inner
+            .joined
+            .iter()
+            .find(|j| j.after == cursor && j.upto == newest)
+        {
+            Some(j) if shared => j.wire.clone(),
+            _ => {
+                let floor = *sent;
+                let pieces = restart
+                    .iter()
+                    .chain(inner.recent.range(from..upto))
+                    .filter(|f| f.id > floor)
+                    .map(|f| f.wire.clone());
+                let wire = joined(pieces);
+                if shared {
+                    if inner.joined.len() == JOINED_KEPT {
+                        inner.joined.pop_front();
+                    }
+                    inner.joined.push_back(Joined {
+                        after: cursor,
+                        upto: newest,
+                        wire: wire.clone(),
+                    });
+                }
+                wire
+            }
+        };
+        *sent = (*sent).max(newest);
+        if wire.is_empty() {
+            Taken::Skipped
         } else {
-            Newer::Nothing
+            Taken::Wire(wire)
         }
     }
 

@@ -42,9 +42,37 @@ impl Frame {
     }
 }
 
+/// The pieces as one buffer (a single piece is passed on without copying): frames that go
+/// out together are one chunk and one write.
+pub fn joined(pieces: impl Iterator<Item = Bytes> + Clone) -> Bytes {
+    let mut probe = pieces.clone();
+    match (probe.next(), probe.next()) {
+        (None, _) => return Bytes::new(),
+        (Some(only), None) => return only,
+        _ => {}
+    }
+    let mut all = Vec::with_capacity(pieces.clone().map(|p| p.len()).sum());
+    for piece in pieces {
+        all.extend_from_slice(&piece);
+    }
+    Bytes::from(all)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pieces_join_in_order() {
+        let parts = [b"a".as_slice(), b"bc", b"", b"d"].map(Bytes::from_static);
+        assert_eq!(
+            joined(parts.clone().into_iter()),
+            Bytes::from_static(b"abcd")
+        );
+        let one = joined(parts[1..2].iter().cloned());
+        assert_eq!(one.as_ptr(), parts[1].as_ptr(), "one piece is not copied");
+        assert!(joined(std::iter::empty()).is_empty());
+    }
 
     #[test]
     fn a_frame_is_one_complete_event() {

@@ -13,7 +13,7 @@ mod user_feed;
 pub mod views;
 
 pub use auction_feed::{AttachError, Attached, AuctionFeed, Catchup};
-pub use frame::Frame;
+pub use frame::{joined, Frame};
 pub use subscribers::Subscription;
 pub use user_feed::{AttachedUser, UserFeed};
 
@@ -33,6 +33,8 @@ pub struct HubSettings {
     pub recent_per_user: usize,
     /// Frames one stream may have waiting before it is detached.
     pub stream_buffer: usize,
+    /// Shortest time between two wake-ups of an auction's streams.
+    pub wake_pace: Duration,
 }
 
 pub struct Hub {
@@ -107,9 +109,10 @@ impl Hub {
             .settings
             .recent_per_auction
             .max(self.settings.stream_buffer);
+        let pace = self.settings.wake_pace;
         let feed = match stored {
-            Some(s) => AuctionFeed::new(auction_id, s.seq, Some(s.state), s.terms, recent),
-            None if create => AuctionFeed::new(auction_id, 0, None, None, recent),
+            Some(s) => AuctionFeed::new(auction_id, s.seq, Some(s.state), s.terms, recent, pace),
+            None if create => AuctionFeed::new(auction_id, 0, None, None, recent, pace),
             None => return Ok(None),
         };
         // Whoever loaded first wins; the other uses that feed (it saw every event since).

@@ -10,8 +10,9 @@
 //!   the same whatever the number of streams, a stream that is busy is not woken again,
 //!   and a stream that wakes late takes every frame since in one piece.
 
-use super::auction_feed::{AuctionFeed, Newer, Reader};
-use super::frame::Frame;
+use super::auction_feed::{AuctionFeed, Reader, Taken};
+use super::frame::{joined, Frame};
+use axum::body::Bytes;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
@@ -102,33 +103,43 @@ impl Subscription {
         Self { source, kind }
     }
 
-    /// Waits for frames and appends them to `out`, oldest first, at most `max` at once;
-    /// `false` once the stream was detached (it fell behind) and has nothing left.
-    pub async fn next_frames(&mut self, out: &mut Vec<Arc<Frame>>, max: usize) -> bool {
+    /// Waits for frames the client does not have yet (ids above `sent`) and returns them
+    /// as one piece, oldest first, at most `max` frames at once, moving `sent` past them;
+    /// `None` once the stream was detached (it fell behind) and has nothing left.
+    pub async fn next_wire(&mut self, sent: &mut i64, max: usize) -> Option<Bytes> {
         let max = max.max(1);
         match &mut self.source {
             Source::Queue { frames, .. } => {
-                let Some(first) = frames.recv().await else {
-                    return false;
-                };
-                out.push(first);
-                while out.len() < max {
-                    match frames.try_recv() {
-                        Ok(frame) => out.push(frame),
-                        Err(_) => break,
+                let mut batch: Vec<Arc<Frame>> = Vec::new();
+                loop {
+                    batch.push(frames.recv().await?);
+                    while batch.len() < max {
+                        match frames.try_recv() {
+                            Ok(frame) => batch.push(frame),
+                            Err(_) => break,
+                        }
+                    }
+                    let newer = |f: &&Arc<Frame>| f.id > *sent;
+                    let wire = joined(batch.iter().filter(newer).map(|f| f.wire.clone()));
+                    if let Some(newest) = batch.iter().map(|f| f.id).max() {
+                        *sent = (*sent).max(newest);
+                    }
+                    batch.clear();
+                    if !wire.is_empty() {
+                        return Some(wire);
                     }
                 }
-                true
             }
             Source::Ring { feed, reader } => loop {
                 // Registered before looking, so a frame published in between still wakes.
                 let published = feed.published();
                 tokio::pin!(published);
                 published.as_mut().enable();
-                match feed.frames_after(reader, max, out) {
-                    Newer::Frames => return true,
-                    Newer::Behind => return false,
-                    Newer::Nothing => published.await,
+                match feed.wire_after(reader, max, sent) {
+                    Taken::Wire(wire) => return Some(wire),
+                    Taken::Skipped => continue,
+                    Taken::Behind => return None,
+                    Taken::Nothing => published.await,
                 }
             },
         }
@@ -153,6 +164,7 @@ mod tests {
     use futures::FutureExt;
     use platform_core::log::{Event, EventKind, PublicState};
     use platform_core::AuctionId;
+    use std::time::Duration;
 
     fn state(price: i64) -> PublicState {
         serde_json::from_value(serde_json::json!({
@@ -172,34 +184,51 @@ mod tests {
         }
     }
 
-    fn publish(feed: &AuctionFeed, event: &Event) {
+    fn publish(feed: &Arc<AuctionFeed>, event: &Event) {
         assert!(feed.advance(event, AuctionUpdate::of(event).unwrap()));
     }
 
-    /// Frames ready now, without waiting.
-    fn ready(sub: &mut Subscription, max: usize) -> Option<Vec<Arc<Frame>>> {
-        let mut out = Vec::new();
-        let more = sub.next_frames(&mut out, max).now_or_never()?;
-        more.then_some(out)
+    /// A stream and the newest id its client has.
+    struct Watcher {
+        sub: Subscription,
+        sent: i64,
     }
 
-    fn ids(frames: &[Arc<Frame>]) -> Vec<i64> {
-        frames.iter().map(|f| f.id).collect()
+    /// What a stream sends now, without waiting (`None` if nothing, or detached).
+    fn ready(w: &mut Watcher, max: usize) -> Option<Bytes> {
+        w.sub.next_wire(&mut w.sent, max).now_or_never().flatten()
+    }
+
+    /// The `id:`s of the events in `wire`, in order.
+    fn ids(wire: &[u8]) -> Vec<i64> {
+        fields(wire, "id: ").map(|id| id.parse().unwrap()).collect()
+    }
+
+    fn fields<'a>(wire: &'a [u8], prefix: &'a str) -> impl Iterator<Item = &'a str> {
+        std::str::from_utf8(wire)
+            .unwrap()
+            .lines()
+            .filter_map(move |line| line.strip_prefix(prefix))
     }
 
     fn feed_at(seq: i64) -> (AuctionId, Arc<AuctionFeed>) {
-        let id = AuctionId::new();
-        (
-            id,
-            Arc::new(AuctionFeed::new(id, seq, Some(state(1)), None, 16)),
-        )
+        paced_feed_at(seq, Duration::ZERO)
     }
 
-    fn attach(feed: &Arc<AuctionFeed>, buffer: usize) -> Subscription {
+    fn paced_feed_at(seq: i64, pace: Duration) -> (AuctionId, Arc<AuctionFeed>) {
+        let id = AuctionId::new();
+        let feed = AuctionFeed::new(id, seq, Some(state(1)), None, 16, pace);
+        (id, Arc::new(feed))
+    }
+
+    fn attach(feed: &Arc<AuctionFeed>, buffer: usize) -> Watcher {
         match feed.attach(None, buffer, 16) {
             Ok(attached) => {
                 assert!(matches!(attached.catchup, Catchup::Snapshot));
-                attached.subscription
+                Watcher {
+                    sub: attached.subscription,
+                    sent: feed.seq(),
+                }
             }
             Err(_) => panic!("the feed takes streams"),
         }
@@ -219,22 +248,79 @@ mod tests {
         assert_eq!(ids(&ready(&mut a, 3).unwrap()), [9]);
         let all = ready(&mut b, 8).unwrap();
         assert_eq!(ids(&all), [6, 7, 8, 9]);
-        assert!(Arc::ptr_eq(&first[0], &all[0]), "encoded once, shared");
         assert!(ready(&mut b, 8).is_none());
+        assert!(ready(&mut a, 8).is_none());
+        // Streams at the same place take the same piece: joined once, shared.
+        publish(&feed, &opened(id, 10));
+        publish(&feed, &opened(id, 11));
+        let (a_wire, b_wire) = (ready(&mut a, 8).unwrap(), ready(&mut b, 8).unwrap());
+        assert_eq!(ids(&a_wire), [10, 11]);
+        assert_eq!(a_wire.as_ptr(), b_wire.as_ptr());
+    }
+
+    #[test]
+    fn frames_the_client_already_has_are_skipped_however_many() {
+        let (id, feed) = feed_at(5);
+        let mut w = attach(&feed, 8);
+        for seq in 6..=9 {
+            publish(&feed, &opened(id, seq));
+        }
+        // Its client resumed from 7 on another instance: 6 and 7 are not sent again, even
+        // when taking one frame at a time finds only those first.
+        w.sent = 7;
+        assert_eq!(ids(&ready(&mut w, 1).unwrap()), [8]);
+        assert_eq!(ids(&ready(&mut w, 1).unwrap()), [9]);
+        assert_eq!(w.sent, 9);
+        assert!(ready(&mut w, 1).is_none());
     }
 
     #[tokio::test]
     async fn a_waiting_stream_wakes_when_a_frame_is_published() {
         let (id, feed) = feed_at(1);
-        let mut sub = attach(&feed, 8);
-        let waiting = tokio::spawn(async move {
-            let mut out = Vec::new();
-            assert!(sub.next_frames(&mut out, 8).await);
-            ids(&out)
-        });
+        let mut w = attach(&feed, 8);
+        let waiting =
+            tokio::spawn(async move { ids(&w.sub.next_wire(&mut w.sent, 8).await.unwrap()) });
         tokio::task::yield_now().await;
         publish(&feed, &opened(id, 2));
         assert_eq!(waiting.await.unwrap(), [2]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_busy_feed_wakes_its_streams_at_most_once_per_pace() {
+        let pace = Duration::from_millis(50);
+        let (id, feed) = paced_feed_at(1, pace);
+        let mut w = attach(&feed, 8);
+        let wait = |mut w: Watcher| {
+            tokio::spawn(async move {
+                let wire = w.sub.next_wire(&mut w.sent, 8).await.unwrap();
+                (tokio::time::Instant::now(), ids(&wire), w)
+            })
+        };
+        publish(&feed, &opened(id, 2));
+        assert_eq!(ids(&ready(&mut w, 8).unwrap()), [2]);
+        // Two more within the pace: the stream wakes once, when the pace allows, and takes
+        // both in one piece.
+        let waiting = wait(w);
+        tokio::task::yield_now().await;
+        let published = tokio::time::Instant::now();
+        publish(&feed, &opened(id, 3));
+        publish(&feed, &opened(id, 4));
+        let (woken, got, w) = waiting.await.unwrap();
+        assert_eq!(got, [3, 4]);
+        assert!(
+            woken - published >= pace,
+            "woken after {:?}",
+            woken - published
+        );
+        // After a quiet spell longer than the pace, the next event goes out at once.
+        tokio::time::advance(pace * 2).await;
+        let waiting = wait(w);
+        tokio::task::yield_now().await;
+        let published = tokio::time::Instant::now();
+        publish(&feed, &opened(id, 5));
+        let (woken, got, _) = waiting.await.unwrap();
+        assert_eq!(got, [5]);
+        assert_eq!(woken, published);
     }
 
     #[test]
@@ -251,9 +337,8 @@ mod tests {
         // The frame published after the detachment no longer counts the slow stream.
         let snapshot = feed.attach(None, 4, 16).ok().unwrap();
         assert_eq!(snapshot.watchers, 2, "quick and the newcomer");
-        let mut out = Vec::new();
-        assert_eq!(slow.next_frames(&mut out, 8).now_or_never(), Some(false));
-        assert!(out.is_empty());
+        let taken = slow.sub.next_wire(&mut slow.sent, 8).now_or_never();
+        assert_eq!(taken, Some(None), "detached, with nothing left to send");
     }
 
     #[test]
@@ -268,10 +353,10 @@ mod tests {
         publish(&feed, &opened(id, 100));
         publish(&feed, &opened(id, 101));
         for stream in [&mut sub, &mut late] {
-            let frames = ready(stream, 8).unwrap();
-            assert_eq!(ids(&frames), [100, 101]);
-            assert_eq!(frames[0].name, "snapshot");
-            assert_eq!(frames[1].name, "opened");
+            let wire = ready(stream, 8).unwrap();
+            assert_eq!(ids(&wire), [100, 101]);
+            let names: Vec<_> = fields(&wire, "event: ").collect();
+            assert_eq!(names, ["snapshot", "opened"]);
         }
     }
 }

@@ -217,7 +217,7 @@ impl Consumer {
 
     /// Sends the stored events between the feed's `seq` and `event`, when the history
     /// holds all of them.
-    async fn fill_gap(&self, feed: &AuctionFeed, event: &Event, current: i64) {
+    async fn fill_gap(&self, feed: &Arc<AuctionFeed>, event: &Event, current: i64) {
         let auction_id = event.auction_id;
         match self
             .history
