@@ -142,7 +142,7 @@ pub async fn start(
         hub: hub.clone(),
         history: history.clone(),
         heartbeat: Duration::from_secs(config.notification_heartbeat_secs),
-        ends: http::StreamEnds::new(shutdown.clone()),
+        ends: platform_core::shutdown::Ends::new(shutdown.clone()),
     }));
     started
         .readiness

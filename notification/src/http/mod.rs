@@ -9,17 +9,15 @@
 //! buffering, and ends when the service shuts down or the client falls too far behind.
 
 mod auction_events;
-mod ends;
 mod my_events;
 mod resume;
 mod sse;
-
-pub use ends::StreamEnds;
 
 use crate::history::History;
 use crate::hub::Hub;
 use axum::routing::get;
 use axum::Router;
+use platform_core::shutdown::Ends;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +27,7 @@ pub struct StreamState {
     pub history: History,
     pub heartbeat: Duration,
     /// Ends the streams when the service shuts down.
-    pub ends: Arc<StreamEnds>,
+    pub ends: Arc<Ends>,
 }
 
 pub fn router(state: StreamState) -> Router {

@@ -25,7 +25,7 @@ const HEARTBEAT: &[u8] = b":heartbeat\n\n";
 const MAX_BATCH: usize = 64;
 
 /// `end` is polled every time the body is, several times per batch of frames on every
-/// stream: it must be cheap to poll (see [`super::ends`]).
+/// stream: it must be cheap to poll (see [`platform_core::shutdown::Ends`]).
 pub fn respond(
     missed: Vec<Arc<Frame>>,
     live: Subscription,

@@ -14,6 +14,7 @@
 //!   serving (streams end on the same signal) and then closes; `serve_connections` returns
 //!   when they all have.
 
+use crate::shutdown::Ends;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
@@ -46,6 +47,7 @@ pub async fn serve_connections(listener: TcpListener, app: Router, shutdown: Can
         .max_buf_size(MAX_BUFFER)
         .keep_alive(true);
     let connections = TaskTracker::new();
+    let ends = Ends::new(shutdown.clone());
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -71,12 +73,13 @@ pub async fn serve_connections(listener: TcpListener, app: Router, shutdown: Can
         let connection = http
             .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
             .with_upgrades();
-        let shutdown = shutdown.clone();
+        // Polled with the connection every time it is: an end of its own, not the token.
+        let end = ends.register();
         connections.spawn(async move {
             let mut connection = std::pin::pin!(connection);
             let result = tokio::select! {
                 result = connection.as_mut() => result,
-                () = shutdown.cancelled() => {
+                () = end => {
                     connection.as_mut().graceful_shutdown();
                     connection.await
                 }

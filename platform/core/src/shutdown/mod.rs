@@ -1,6 +1,10 @@
 //! One cancellation token per process, fired by SIGINT or SIGTERM. Servers stop accepting,
 //! workers finish their batch and commit, SSE streams end.
 
+mod ends;
+
+pub use ends::{End, Ends};
+
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 

@@ -1,22 +1,22 @@
-//! Ending every open stream when the service shuts down.
+//! Shutdown for things that wait on it in every poll: connections, and the live streams
+//! they serve.
 //!
-//! A stream's body polls its end every time the connection polls the body, several times
-//! per batch of frames on thousands of streams. Waiting on the shutdown token directly
-//! takes the token's lock on every one of those polls; an end here is a oneshot receiver
-//! of the stream's own, whose poll is an atomic load. The sender is dropped, and so the
-//! stream ended, when shutdown fires, or at once for a stream opened after it.
+//! A connection's task, and a stream's body, poll what ends them every time they are
+//! polled: several times per batch of frames, on thousands of them. Waiting on the shutdown
+//! token directly takes the token's lock on every one of those polls; an [`End`] is a
+//! oneshot receiver of its own, whose poll is an atomic load. Its sender is dropped, and so
+//! the end fires, when shutdown does, or at once for an end registered after it.
 
-use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Default)]
-pub struct StreamEnds {
+pub struct Ends {
     open: Mutex<Open>,
 }
 
@@ -27,7 +27,7 @@ struct Open {
     closed: bool,
 }
 
-impl StreamEnds {
+impl Ends {
     /// Ends that all fire when `shutdown` does.
     pub fn new(shutdown: CancellationToken) -> Arc<Self> {
         let ends = Arc::new(Self::default());
@@ -39,16 +39,16 @@ impl StreamEnds {
         ends
     }
 
-    /// An end for one more stream.
-    pub fn register(self: &Arc<Self>) -> StreamEnd {
+    /// One more end.
+    pub fn register(self: &Arc<Self>) -> End {
         let (tx, rx) = oneshot::channel();
-        let mut open = self.open.lock();
+        let mut open = self.open();
         open.next += 1;
         let key = open.next;
         if !open.closed {
             open.senders.insert(key, tx);
         }
-        StreamEnd {
+        End {
             rx,
             key,
             ends: self.clone(),
@@ -57,22 +57,27 @@ impl StreamEnds {
 
     fn close(&self) {
         let senders = {
-            let mut open = self.open.lock();
+            let mut open = self.open();
             open.closed = true;
             std::mem::take(&mut open.senders)
         };
         drop(senders);
     }
+
+    fn open(&self) -> MutexGuard<'_, Open> {
+        // Nothing panics while holding it; the map stays usable if something did.
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
-/// Resolves when the service shuts down; dropping it forgets the stream.
-pub struct StreamEnd {
+/// Resolves when the service shuts down; dropping it unregisters it.
+pub struct End {
     rx: oneshot::Receiver<()>,
     key: u64,
-    ends: Arc<StreamEnds>,
+    ends: Arc<Ends>,
 }
 
-impl Future for StreamEnd {
+impl Future for End {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
@@ -80,33 +85,30 @@ impl Future for StreamEnd {
     }
 }
 
-impl Drop for StreamEnd {
+impl Drop for End {
     fn drop(&mut self) {
-        self.ends.open.lock().senders.remove(&self.key);
+        self.ends.open().senders.remove(&self.key);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures::FutureExt;
+    use std::time::Duration;
 
     #[tokio::test]
     async fn every_end_fires_at_shutdown_and_later_ones_at_once() {
         let shutdown = CancellationToken::new();
-        let ends = StreamEnds::new(shutdown.clone());
+        let ends = Ends::new(shutdown.clone());
         let mut first = ends.register();
         let second = ends.register();
         drop(second);
-        assert_eq!(
-            ends.open.lock().senders.len(),
-            1,
-            "a dropped end is forgotten"
-        );
-        assert!((&mut first).now_or_never().is_none());
+        assert_eq!(ends.open().senders.len(), 1, "a dropped end is forgotten");
+        let waited = tokio::time::timeout(Duration::from_millis(10), &mut first).await;
+        assert!(waited.is_err(), "no end before shutdown");
         shutdown.cancel();
         first.await;
-        assert!(ends.open.lock().senders.is_empty());
+        assert!(ends.open().senders.is_empty());
         ends.register().await;
     }
 }
