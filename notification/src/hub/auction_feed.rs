@@ -13,6 +13,8 @@
 //!   old, and otherwise when it will be. A quiet auction's event goes out at once; a busy
 //!   auction's streams wake at most once per `pace` and take every frame since in one
 //!   piece, so what thousands of streams cost follows the pace, not the rate of events.
+//!   The pace never holds back more than half a stream's buffer (at most [`WAKE_BY`]
+//!   frames): a burst wakes them as it goes, so waiting is never what detaches a stream.
 
 use super::frame::{joined, Frame};
 use super::subscribers::{lagging, Subscription};
@@ -44,7 +46,12 @@ struct Waking {
     last: Option<tokio::time::Instant>,
     /// A wake-up is due at `last + pace`.
     scheduled: bool,
+    /// Frames published since the last wake-up.
+    unwoken: usize,
 }
+
+/// Most frames published before the streams are woken, whatever the pace.
+const WAKE_BY: usize = 32;
 
 struct Inner {
     seq: i64,
@@ -244,7 +251,7 @@ impl AuctionFeed {
     /// place of any frame before it they had not taken yet), so no client believes it saw
     /// everything. `false` if the feed was evicted meanwhile.
     pub fn advance(self: &Arc<Self>, event: &Event, update: AuctionUpdate) -> bool {
-        {
+        let wake_by = {
             let mut inner = self.inner.lock();
             if inner.evicted {
                 return false;
@@ -280,15 +287,17 @@ impl AuctionFeed {
             ));
             inner.push_recent(frame);
             metrics::counter!("notification_frames_sent_total").increment(watchers as u64);
-        }
-        self.wake();
+            inner.wake_by()
+        };
+        self.wake(1, wake_by);
         true
     }
 
     /// Publishes stored events that fill a hole before the next event (`seq` after the
     /// current one, in order). The state is left to the event that follows them.
     pub fn fill(self: &Arc<Self>, stored: Vec<StoredEvent>) {
-        {
+        let mut published = 0;
+        let wake_by = {
             let mut inner = self.inner.lock();
             for StoredEvent { name, update } in stored {
                 if update.seq != inner.seq + 1 {
@@ -302,25 +311,28 @@ impl AuctionFeed {
                     &update.render(inner.readers.len()),
                 ));
                 inner.push_recent(frame);
+                published += 1;
             }
-        }
-        self.wake();
+            inner.wake_by()
+        };
+        self.wake(published, wake_by);
     }
 
-    /// Wakes the waiting streams now if the last wake-up is `pace` old, or else makes sure
-    /// one happens when it is. Outside a runtime (nothing could run the timer) it wakes them
-    /// now.
-    fn wake(self: &Arc<Self>) {
+    /// After `published` more frames: wakes the waiting streams now if the last wake-up is
+    /// `pace` old or `wake_by` frames are waiting, or else makes sure one happens when the
+    /// pace allows. Outside a runtime (nothing could run the timer) it wakes them now.
+    fn wake(self: &Arc<Self>, published: usize, wake_by: usize) {
         let now = tokio::time::Instant::now();
         let later = {
             let mut waking = self.waking.lock();
-            if waking.scheduled {
-                return;
-            }
+            waking.unwoken += published;
             let due = waking
                 .last
                 .map(|last| last + self.pace)
-                .filter(|&due| due > now);
+                .filter(|&due| due > now && waking.unwoken < wake_by);
+            if due.is_some() && waking.scheduled {
+                return;
+            }
             match (due, tokio::runtime::Handle::try_current()) {
                 (Some(due), Ok(runtime)) => {
                     waking.scheduled = true;
@@ -328,6 +340,7 @@ impl AuctionFeed {
                 }
                 _ => {
                     waking.last = Some(now);
+                    waking.unwoken = 0;
                     None
                 }
             }
@@ -343,6 +356,7 @@ impl AuctionFeed {
                 let mut waking = feed.waking.lock();
                 waking.scheduled = false;
                 waking.last = Some(tokio::time::Instant::now());
+                waking.unwoken = 0;
             }
             feed.published.notify_waiters();
         });
@@ -493,6 +507,12 @@ impl Inner {
 
     fn restart_floor(&self) -> i64 {
         self.restart.as_ref().map_or(i64::MIN, |s| s.id - 1)
+    }
+
+    /// Frames that may wait for a wake-up: half of what a stream may fall behind, so the
+    /// pace never detaches one, and at most [`WAKE_BY`].
+    fn wake_by(&self) -> usize {
+        (self.buffer / 2).clamp(1, WAKE_BY)
     }
 
     fn push_recent(&mut self, frame: Arc<Frame>) {

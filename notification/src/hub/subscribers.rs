@@ -323,6 +323,27 @@ mod tests {
         assert_eq!(woken, published);
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_wakes_streams_before_the_pace_would_detach_them() {
+        let (id, feed) = paced_feed_at(1, Duration::from_secs(1));
+        // A buffer of 8: the pace holds back at most 4 frames.
+        let mut w = attach(&feed, 8);
+        publish(&feed, &opened(id, 2));
+        assert_eq!(ids(&ready(&mut w, 8).unwrap()), [2]);
+        let waiting = tokio::spawn(async move {
+            let wire = w.sub.next_wire(&mut w.sent, 8).await.unwrap();
+            (tokio::time::Instant::now(), ids(&wire))
+        });
+        tokio::task::yield_now().await;
+        let published = tokio::time::Instant::now();
+        for seq in 3..=6 {
+            publish(&feed, &opened(id, seq));
+        }
+        let (woken, got) = waiting.await.unwrap();
+        assert_eq!(got, [3, 4, 5, 6]);
+        assert_eq!(woken, published, "woken by the fourth frame, not the pace");
+    }
+
     #[test]
     fn a_stream_further_behind_than_its_buffer_is_detached() {
         let (id, feed) = feed_at(0);
