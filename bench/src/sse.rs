@@ -3,8 +3,16 @@
 //! needs is picked out (`event`, `id`, `data`; `retry:` and comments are skipped). Lines
 //! end with LF, as the platform writes them. Numbers in `data` are found by key without
 //! parsing the whole JSON object: thousands of clients read every event.
+//!
+//! Thousands of watchers of one auction receive the same bytes: the platform writes one
+//! piece to every stream at the same place. Each thread remembers where the events lay in
+//! the last few chunks it parsed, and a chunk equal byte for byte to one of them (checked
+//! in full) is read from those places instead of being split into lines again. Either way
+//! each watcher is handed every event of its own stream, from its own bytes.
 
 use memchr::memmem;
+use std::cell::RefCell;
+use std::ops::Range;
 
 /// One complete event; the slices borrow the reader's buffer.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,40 +38,167 @@ pub struct SseReader {
     pending: Vec<u8>,
     /// The joined data of an event with several `data:` lines.
     joined: Vec<u8>,
+    /// Where the events of the chunk being parsed lie, to remember it by.
+    spans: Vec<Spans>,
 }
 
 const BLANK_LINE: &[u8] = b"\n\n";
+
+/// Chunks remembered per thread.
+const RECENT: usize = 4;
+
+thread_local! {
+    static PARSED: RefCell<Recent> = RefCell::new(Recent::default());
+}
+
+/// Where an event's parts lie in the chunk it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Spans {
+    /// `None` for an event without a name (`message`).
+    name: Option<Range<usize>>,
+    id: Option<Range<usize>>,
+    data: Range<usize>,
+}
+
+impl Spans {
+    /// The places of `event`'s parts in `chunk`, if they all lie in it (a joined `data`
+    /// does not).
+    fn of(chunk: &[u8], event: &SseEvent<'_>) -> Option<Self> {
+        let name = match span(chunk, event.name) {
+            Some(name) => Some(name),
+            None if event.name == b"message" => None,
+            None => return None,
+        };
+        let id = match event.id {
+            Some(id) => Some(span(chunk, id)?),
+            None => None,
+        };
+        Some(Self {
+            name,
+            id,
+            data: span(chunk, event.data)?,
+        })
+    }
+
+    fn event<'a>(&self, chunk: &'a [u8]) -> SseEvent<'a> {
+        SseEvent {
+            name: self.name.clone().map_or(b"message", |r| &chunk[r]),
+            id: self.id.clone().map(|r| &chunk[r]),
+            data: &chunk[self.data.clone()],
+        }
+    }
+}
+
+/// Where `part` lies in `whole`, if it lies in it.
+fn span(whole: &[u8], part: &[u8]) -> Option<Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start + part.len();
+    (end <= whole.len()).then_some(start..end)
+}
+
+/// A chunk parsed before: its bytes, its events' places, and where its unfinished tail
+/// starts.
+#[derive(Default)]
+struct Parsed {
+    chunk: Vec<u8>,
+    events: Vec<Spans>,
+    tail: usize,
+}
+
+/// The last [`RECENT`] chunks parsed on one thread, the oldest replaced first.
+#[derive(Default)]
+struct Recent {
+    parsed: [Parsed; RECENT],
+    next: usize,
+}
+
+impl Recent {
+    fn find(&self, chunk: &[u8]) -> Option<&Parsed> {
+        self.parsed
+            .iter()
+            .find(|p| !p.chunk.is_empty() && p.chunk == chunk)
+    }
+
+    fn remember(&mut self, chunk: &[u8], events: &[Spans], tail: usize) {
+        let slot = &mut self.parsed[self.next];
+        self.next = (self.next + 1) % RECENT;
+        slot.chunk.clear();
+        slot.chunk.extend_from_slice(chunk);
+        slot.events.clear();
+        slot.events.extend_from_slice(events);
+        slot.tail = tail;
+    }
+}
 
 impl SseReader {
     /// Takes the next chunk and hands every event it completes to `on_event`, in order.
     /// Whole events are read where they lie; only an unfinished one is kept.
     pub fn feed(&mut self, chunk: &[u8], mut on_event: impl FnMut(SseEvent<'_>)) {
-        let mut rest = chunk;
-        if !self.pending.is_empty() {
-            // The pending event ends in this chunk, or across its first byte.
-            let straddles = self.pending.last() == Some(&b'\n') && chunk.first() == Some(&b'\n');
-            let (block_end, after) = if straddles {
-                (self.pending.len() - 1, 1)
-            } else {
-                let Some(i) = find_blank_line(chunk) else {
-                    self.pending.extend_from_slice(chunk);
-                    return;
-                };
-                self.pending.extend_from_slice(&chunk[..i]);
-                (self.pending.len(), i + BLANK_LINE.len())
-            };
-            if let Some(event) = parse_block(&self.pending[..block_end], &mut self.joined) {
-                on_event(event);
-            }
-            self.pending.clear();
-            rest = &chunk[after..];
+        if self.pending.is_empty() {
+            self.feed_from_start(chunk, on_event);
+            return;
         }
+        // The pending event ends in this chunk, or across its first byte.
+        let straddles = self.pending.last() == Some(&b'\n') && chunk.first() == Some(&b'\n');
+        let (block_end, after) = if straddles {
+            (self.pending.len() - 1, 1)
+        } else {
+            let Some(i) = find_blank_line(chunk) else {
+                self.pending.extend_from_slice(chunk);
+                return;
+            };
+            self.pending.extend_from_slice(&chunk[..i]);
+            (self.pending.len(), i + BLANK_LINE.len())
+        };
+        if let Some(event) = parse_block(&self.pending[..block_end], &mut self.joined) {
+            on_event(event);
+        }
+        self.pending.clear();
+        let mut rest = &chunk[after..];
         while let Some(end) = find_blank_line(rest) {
             if let Some(event) = parse_block(&rest[..end], &mut self.joined) {
                 on_event(event);
             }
             rest = &rest[end + BLANK_LINE.len()..];
         }
+        self.keep(rest);
+    }
+
+    /// [`Self::feed`] with nothing pending: the chunk starts an event, so a chunk parsed
+    /// before on this thread is read from where its events lay.
+    fn feed_from_start(&mut self, chunk: &[u8], mut on_event: impl FnMut(SseEvent<'_>)) {
+        let tail = PARSED.with_borrow(|recent| {
+            let parsed = recent.find(chunk)?;
+            for spans in &parsed.events {
+                on_event(spans.event(chunk));
+            }
+            Some(parsed.tail)
+        });
+        if let Some(tail) = tail {
+            self.keep(&chunk[tail..]);
+            return;
+        }
+        self.spans.clear();
+        let mut whole = true;
+        let mut at = 0;
+        while let Some(end) = find_blank_line(&chunk[at..]) {
+            if let Some(event) = parse_block(&chunk[at..at + end], &mut self.joined) {
+                match Spans::of(chunk, &event) {
+                    Some(spans) => self.spans.push(spans),
+                    None => whole = false,
+                }
+                on_event(event);
+            }
+            at += end + BLANK_LINE.len();
+        }
+        if whole {
+            PARSED.with_borrow_mut(|recent| recent.remember(chunk, &self.spans, at));
+        }
+        self.keep(&chunk[at..]);
+    }
+
+    /// Keeps the start of an unfinished event.
+    fn keep(&mut self, rest: &[u8]) {
         self.pending.extend_from_slice(rest);
         // A long quiet stream must not keep the largest event's buffer alive.
         if self.pending.is_empty() && self.pending.capacity() > 16 * 1024 {
@@ -257,6 +392,41 @@ mod tests {
         }
         let bytes: Vec<&[u8]> = wire.chunks(1).collect();
         assert_eq!(events_of(&bytes), whole);
+    }
+
+    #[test]
+    fn a_chunk_read_again_gives_each_reader_the_same_events_from_its_own_bytes() {
+        let piece: &[u8] =
+            b"event: price\nid: 5\ndata: {\"seq\":5}\n\ndata: a\n\nevent: price\nid: 6\ndata: {";
+        let first = events_of(&[piece, b"\"seq\":6}\n\n"]);
+        assert_eq!(first.len(), 3);
+        assert_eq!(first[2], ("price".into(), Some(6), "{\"seq\":6}".into()));
+        // The same bytes again, in another buffer: remembered, and read the same way,
+        // its unfinished tail kept for the next chunk.
+        let copy = piece.to_vec();
+        assert!(PARSED.with_borrow(|r| r.find(&copy).is_some()));
+        assert_eq!(events_of(&[&copy, b"\"seq\":6}\n\n"]), first);
+        let mut reader = SseReader::default();
+        let mut datas = Vec::new();
+        reader.feed(&copy, |e| datas.push(span(&copy, e.data)));
+        assert_eq!(
+            datas,
+            vec![Some(25..34), Some(42..43)],
+            "the events borrow the chunk they came in"
+        );
+        // Behind an unfinished event the same bytes are parsed afresh.
+        let mut after = vec![b"data: x\n".as_slice()];
+        after.push(piece);
+        let got = events_of(&after);
+        assert_eq!(got[0], ("price".into(), Some(5), "x\n{\"seq\":5}".into()));
+        // A chunk whose data is joined from several lines is read, never remembered.
+        let joined: &[u8] = b"data: a\ndata: b\n\n";
+        assert_eq!(
+            events_of(&[joined]),
+            vec![("message".into(), None, "a\nb".into())]
+        );
+        assert!(PARSED.with_borrow(|r| r.find(joined).is_none()));
+        assert_eq!(events_of(&[joined]), events_of(&[joined]));
     }
 
     #[test]
