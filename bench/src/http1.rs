@@ -1,7 +1,8 @@
 //! Bare HTTP/1.1 for the load generators: [`Connection`] sends one request at a time on
 //! one kept-alive TCP connection, each written in one call, the answer read by its
-//! `Content-Length` (or chunks); [`open_stream`] sends a GET and hands its body over as it
-//! arrives (an event stream).
+//! `Content-Length` (or chunks); [`pipeline`] opens one whose requests go out back to back
+//! without waiting for answers (HTTP/1.1 pipelining: the server answers them in order);
+//! [`open_stream`] sends a GET and hands its body over as it arrives (an event stream).
 //!
 //! The generators share the machine with the platform they measure, so every cycle they
 //! spend is one the platform does not get. A general client (connection pool, header
@@ -12,7 +13,8 @@
 use memchr::memmem;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpSocket, TcpStream};
 
 /// The socket address of `http://ip:port` (the platform under test listens on an IP
@@ -89,15 +91,7 @@ impl Connection {
         body: &[u8],
     ) -> io::Result<(Response, bool)> {
         self.request.clear();
-        let length = body.len().to_string();
-        let fixed: [(&str, &[u8]); 2] = [
-            ("Content-Type", b"application/json"),
-            ("Content-Length", length.as_bytes()),
-        ];
-        let all = headers.iter().chain(&fixed);
-        write_head(&mut self.request, "POST", path, &self.host, all);
-        self.request.extend_from_slice(body);
-
+        write_post(&mut self.request, path, &self.host, headers, body);
         if self.stream.is_none() {
             let stream = TcpStream::connect(self.addr).await?;
             stream.set_nodelay(true)?;
@@ -108,6 +102,83 @@ impl Connection {
         stream.write_all(&self.request).await?;
         read_response(stream, &mut self.buf).await
     }
+}
+
+/// Opens a connection to `addr` for pipelined requests: the [`Requests`] half writes them,
+/// the [`Answers`] half reads their answers, in the same order.
+pub async fn pipeline(
+    addr: SocketAddr,
+    host: impl Into<String>,
+) -> io::Result<(Requests, Answers)> {
+    let stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (read, write) = stream.into_split();
+    Ok((
+        Requests {
+            write,
+            host: host.into(),
+            request: Vec::with_capacity(1024),
+        },
+        Answers {
+            read,
+            buf: Vec::with_capacity(16 * 1024),
+            ended: false,
+        },
+    ))
+}
+
+/// The sending half of a [`pipeline`].
+pub struct Requests {
+    write: OwnedWriteHalf,
+    host: String,
+    request: Vec<u8>,
+}
+
+impl Requests {
+    /// Writes `POST path` with `headers` and a JSON `body`, in one call, without waiting
+    /// for the answer to this or any earlier request.
+    pub async fn post_json(
+        &mut self,
+        path: &str,
+        headers: &[(&str, &[u8])],
+        body: &[u8],
+    ) -> io::Result<()> {
+        self.request.clear();
+        write_post(&mut self.request, path, &self.host, headers, body);
+        self.write.write_all(&self.request).await
+    }
+}
+
+/// The receiving half of a [`pipeline`].
+pub struct Answers {
+    read: OwnedReadHalf,
+    buf: Vec<u8>,
+    /// The server said it closes the connection after its last answer.
+    ended: bool,
+}
+
+impl Answers {
+    /// The answer to the oldest request not yet answered. An answer that closes the
+    /// connection ends the pipeline: what follows it is an error.
+    pub async fn next(&mut self) -> io::Result<Response> {
+        if self.ended {
+            return Err(invalid("the server closed the connection"));
+        }
+        let (response, keep_alive) = read_response(&mut self.read, &mut self.buf).await?;
+        self.ended = !keep_alive;
+        Ok(response)
+    }
+}
+
+/// Appends a `POST` of a JSON `body` with `headers`.
+fn write_post(out: &mut Vec<u8>, path: &str, host: &str, headers: &[(&str, &[u8])], body: &[u8]) {
+    let length = body.len().to_string();
+    let fixed: [(&str, &[u8]); 2] = [
+        ("Content-Type", b"application/json"),
+        ("Content-Length", length.as_bytes()),
+    ];
+    write_head(out, "POST", path, host, headers.iter().chain(&fixed));
+    out.extend_from_slice(body);
 }
 
 /// Appends a request's line, `Host` and `headers`, and the blank line that ends them.
@@ -267,7 +338,7 @@ fn decode(state: &mut Body, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<usize
 
 /// Reads up to the blank line that ends a response's head, parses it and takes it out of
 /// `buf` (which keeps what follows).
-async fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<Head> {
+async fn read_head(stream: &mut (impl AsyncRead + Unpin), buf: &mut Vec<u8>) -> io::Result<Head> {
     let head_len = loop {
         if let Some(at) = memmem::find(buf, b"\r\n\r\n") {
             break at + 4;
@@ -281,7 +352,10 @@ async fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<Head
 
 /// Reads one response from `stream` (`buf` holds what was read before and keeps what
 /// follows it). Returns it and whether the connection may be used again.
-async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<(Response, bool)> {
+async fn read_response(
+    stream: &mut (impl AsyncRead + Unpin),
+    buf: &mut Vec<u8>,
+) -> io::Result<(Response, bool)> {
     let head = read_head(stream, buf).await?;
     let mut state = head.length;
     let mut body = Vec::new();
@@ -306,7 +380,7 @@ async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<
 }
 
 /// Reads more into `buf`; the peer closing the connection is an error here.
-async fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<()> {
+async fn fill(stream: &mut (impl AsyncRead + Unpin), buf: &mut Vec<u8>) -> io::Result<()> {
     if buf.len() > MAX_RESPONSE {
         return Err(invalid("response too large"));
     }
@@ -466,6 +540,55 @@ mod tests {
         );
         assert!(text.contains("\r\nAuthorization: Bearer t0k3n\r\n"));
         assert!(text.contains("\r\nContent-Length: 12\r\n\r\n{\"amount\":1}"));
+    }
+
+    #[tokio::test]
+    async fn pipelined_requests_go_out_together_and_their_answers_come_back_in_order() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            // Both requests arrive before either is answered.
+            let mut requests = Vec::new();
+            let mut chunk = [0u8; 1024];
+            while requests
+                .windows(12)
+                .filter(|w| w == b"{\"amount\":1}")
+                .count()
+                < 2
+            {
+                let n = socket.read(&mut chunk).await.unwrap();
+                assert!(n > 0, "client closed early");
+                requests.extend_from_slice(&chunk[..n]);
+            }
+            socket
+                .write_all(
+                    b"HTTP/1.1 202 Accepted\r\nContent-Length: 3\r\n\r\none\
+                      HTTP/1.1 409 Conflict\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntwo",
+                )
+                .await
+                .unwrap();
+            requests
+        });
+        let (mut requests, mut answers) = pipeline(addr, "127.0.0.1").await.unwrap();
+        requests
+            .post_json("/a", &[], b"{\"amount\":1}")
+            .await
+            .unwrap();
+        requests
+            .post_json("/b", &[], b"{\"amount\":1}")
+            .await
+            .unwrap();
+        let first = answers.next().await.unwrap();
+        assert_eq!((first.status, &first.body[..]), (202, &b"one"[..]));
+        let second = answers.next().await.unwrap();
+        assert_eq!((second.status, &second.body[..]), (409, &b"two"[..]));
+        // The second answer closed the connection.
+        assert!(answers.next().await.is_err());
+        let sent = String::from_utf8(server.await.unwrap()).unwrap();
+        let a = sent.find("POST /a HTTP/1.1\r\n").unwrap();
+        let b = sent.find("POST /b HTTP/1.1\r\n").unwrap();
+        assert!(a < b, "{sent}");
     }
 
     /// A server that answers one GET with `head` and then `pieces`, one write each.

@@ -4,17 +4,47 @@
 //! no maximum, so the `price` event an accepted bid causes carries that amount, and the
 //! amount tells which request caused it and when that request was sent.
 //!
-//! Bids in flight together may reach the intake out of order; a bid overtaken by a higher
-//! one is rejected (`below_minimum`), which the decisions show. Consecutive bids on an
-//! auction come from different bidders, so every accepted bid moves the price.
+//! Two ways to send them ([`BidOrder`]):
+//! - **in order** ([`run_in_order`]): each auction's bids go over one connection of their
+//!   own, written back to back without waiting for answers (HTTP/1.1 pipelining). The
+//!   gateway serves a connection's requests one after another, so they reach the intake in
+//!   the order they were sent and none overtakes another: every bid can be accepted, and
+//!   the accepted rate is the offered rate as long as the platform keeps up.
+//! - **racing** ([`run`]): every bid is a request of its own over a pool of connections, as
+//!   many bidders' browsers would send them. Bids in flight together may reach the intake
+//!   out of order; a bid overtaken by a higher one is rejected (`below_minimum`), which
+//!   the decisions show.
+//!
+//! Consecutive bids on an auction come from different bidders, so every accepted bid moves
+//! the price.
 
-use crate::load::{send_bid, LoadResult, LATE_AFTER};
+use crate::http1;
+use crate::load::{send_bid, tally, LoadResult, LATE_AFTER};
 use platform_core::Amount;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+
+/// How the bids are sent (see the module's documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BidOrder {
+    /// One pipelined connection per auction: bids arrive in the order they were sent.
+    InOrder,
+    /// A request per bid over a pool of connections: bids may overtake each other.
+    Racing,
+}
+
+impl BidOrder {
+    pub fn describe(self) -> &'static str {
+        match self {
+            BidOrder::InOrder => "in order (one pipelined connection per auction)",
+            BidOrder::Racing => "racing (a request per bid over a connection pool)",
+        }
+    }
+}
 
 /// When each bid was sent, by auction and by its place on the auction's ladder.
 pub struct BidLog {
@@ -82,7 +112,8 @@ pub struct LiveBidConfig {
     /// Bids per second on the schedule, all auctions together.
     pub rate: u32,
     pub duration: Duration,
-    /// Most requests in flight at once; a due bid waits for one to finish.
+    /// Most requests in flight at once (racing), or unanswered on one auction's connection
+    /// (in order); a due bid waits for one to finish.
     pub in_flight: usize,
     pub request_timeout: Duration,
 }
@@ -144,6 +175,141 @@ pub async fn run(targets: Arc<BidTargets>, log: Arc<BidLog>, config: &LiveBidCon
     out.max_lateness = late.1;
     out.elapsed = started.elapsed();
     out
+}
+
+/// Where the bids go when they are sent in order.
+pub struct PipelineTargets {
+    /// The gateway's address, and its name for the `Host` header.
+    pub gateway: SocketAddr,
+    pub host: String,
+    /// Path of each auction's bids (`/api/auctions/{id}/bids`).
+    pub bid_paths: Vec<String>,
+    /// `Authorization` header value of each bidder.
+    pub bidders: Vec<String>,
+}
+
+/// One auction's connection: its requests half, the room for unanswered requests, and
+/// the queue telling its reader when each request went out.
+struct Lane {
+    requests: http1::Requests,
+    room: Arc<Semaphore>,
+    sent: mpsc::UnboundedSender<(Instant, OwnedSemaphorePermit)>,
+    reader: tokio::task::JoinHandle<()>,
+    /// Set when the connection failed: the lane's later bids are counted as failed.
+    broken: bool,
+}
+
+/// Sends the bids in order (see the module's documentation): the same schedule, amounts
+/// and bidders as [`run`], each auction's bids pipelined over one connection with at most
+/// `in_flight` unanswered. A connection that fails is not reopened: the bids left on it
+/// are counted as failed, so a failure shows in the figures.
+pub async fn run_in_order(
+    targets: Arc<PipelineTargets>,
+    log: Arc<BidLog>,
+    config: &LiveBidConfig,
+) -> anyhow::Result<LoadResult> {
+    let result = Arc::new(Mutex::new(LoadResult::default()));
+    let mut lanes = Vec::with_capacity(targets.bid_paths.len());
+    for _ in &targets.bid_paths {
+        let (requests, answers) = http1::pipeline(targets.gateway, targets.host.clone()).await?;
+        let (sent, queue) = mpsc::unbounded_channel();
+        let reader = tokio::spawn(read_answers(
+            answers,
+            queue,
+            result.clone(),
+            config.request_timeout,
+        ));
+        lanes.push(Lane {
+            requests,
+            room: Arc::new(Semaphore::new(config.in_flight.max(1))),
+            sent,
+            reader,
+            broken: false,
+        });
+    }
+    let auctions = lanes.len().max(1);
+    let interval = Duration::from_secs_f64(1.0 / f64::from(config.rate.max(1)));
+    let total = (config.duration.as_secs_f64() * f64::from(config.rate)).floor() as u64;
+    let mut placed = vec![0usize; auctions];
+    let started = Instant::now();
+    let end = started + config.duration;
+    let mut late = (0u64, Duration::ZERO);
+    let mut body = String::with_capacity(32);
+    for j in 0..total {
+        let due = started + interval.mul_f64(j as f64);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            tokio::time::sleep(wait).await;
+        }
+        let auction = (j % auctions as u64) as usize;
+        let lane = &mut lanes[auction];
+        let Ok(Ok(permit)) =
+            tokio::time::timeout_at(end.into(), lane.room.clone().acquire_owned()).await
+        else {
+            break;
+        };
+        let lateness = Instant::now().saturating_duration_since(due);
+        if lateness > LATE_AFTER {
+            late.0 += 1;
+        }
+        late.1 = late.1.max(lateness);
+        let k = placed[auction];
+        placed[auction] += 1;
+        let sent = Instant::now();
+        if lane.broken {
+            tally(&result, sent, None);
+            continue;
+        }
+        let bidder = &targets.bidders[bidder_of(auction, k, targets.bidders.len())];
+        body.clear();
+        body.push_str("{\"amount\":");
+        body.push_str(&log.amount(k).to_string());
+        body.push('}');
+        log.record_sent(auction, k, sent);
+        let auth = [("Authorization", bidder.as_bytes())];
+        let path = &targets.bid_paths[auction];
+        match lane.requests.post_json(path, &auth, body.as_bytes()).await {
+            Ok(()) => lane.broken = lane.sent.send((sent, permit)).is_err(),
+            Err(_) => {
+                lane.broken = true;
+                tally(&result, sent, None);
+            }
+        }
+    }
+    // The readers end once every request sent was answered (or failed).
+    for lane in lanes {
+        drop(lane.sent);
+        lane.reader.await.ok();
+    }
+    let mut out = std::mem::take(&mut *result.lock().expect("no panic while holding the lock"));
+    out.scheduled = total;
+    out.late_starts = late.0;
+    out.max_lateness = late.1;
+    out.elapsed = started.elapsed();
+    Ok(out)
+}
+
+/// Reads a lane's answers in the order its requests went out, tallying each; once one
+/// fails, the rest of the lane's requests are counted as failed.
+async fn read_answers(
+    mut answers: http1::Answers,
+    mut queue: mpsc::UnboundedReceiver<(Instant, OwnedSemaphorePermit)>,
+    result: Arc<Mutex<LoadResult>>,
+    timeout: Duration,
+) {
+    let mut failed = false;
+    while let Some((sent, permit)) = queue.recv().await {
+        let answer = if failed {
+            None
+        } else {
+            match tokio::time::timeout(timeout, answers.next()).await {
+                Ok(Ok(response)) => Some((response.status, response.body)),
+                _ => None,
+            }
+        };
+        failed |= answer.is_none();
+        tally(&result, sent, answer);
+        drop(permit);
+    }
 }
 
 #[cfg(test)]

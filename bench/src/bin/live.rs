@@ -8,7 +8,7 @@
 use anyhow::Context as _;
 use bench::api::{http_client, Api, Lots, User};
 use bench::cluster::{BusChoice, Cluster, ClusterConfig, PlatformArgs, Topology};
-use bench::live_bids::{self, BidLog, BidTargets, LiveBidConfig};
+use bench::live_bids::{self, BidLog, BidOrder, BidTargets, LiveBidConfig, PipelineTargets};
 use bench::live_report::LiveRun;
 use bench::machine::{raise_open_files_limit, Machine};
 use bench::memory::Resident;
@@ -57,7 +57,11 @@ struct Args {
     /// Streams opened together before waiting for them to be served.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=5_000))]
     wave: u64,
-    /// Bid requests in flight at most.
+    /// How bids are sent: in order over one pipelined connection per auction (none
+    /// overtakes another), or racing as separate requests (overtaken bids are refused).
+    #[arg(long, value_enum, default_value = "in-order")]
+    bids: BidOrder,
+    /// Bid requests in flight at most (in order: unanswered on one auction's connection).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=2_000))]
     in_flight: u64,
     /// `NOTIFICATION_STREAM_BUFFER` of the platform (its default when not given).
@@ -199,14 +203,14 @@ async fn run(
     let rss_open = Resident::of(&processes);
     cluster.check_alive()?;
 
-    let targets = Arc::new(BidTargets {
-        http: http.clone(),
-        bid_urls: ids
-            .iter()
-            .map(|id| format!("{}/api/auctions/{id}/bids", cluster.gateway_url))
-            .collect(),
-        bidders: bidders.iter().map(bearer).collect::<anyhow::Result<_>>()?,
-    });
+    let bid_paths: Vec<String> = ids
+        .iter()
+        .map(|id| format!("/api/auctions/{id}/bids"))
+        .collect();
+    let authorizations = bidders
+        .iter()
+        .map(bearer)
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let bid_config = LiveBidConfig {
         rate: args.rate,
         duration: Duration::from_secs(args.seconds),
@@ -225,7 +229,32 @@ async fn run(
     let cpu_before = cpu::Sample::take(&pids);
     let prices_before = watchers.prices_received();
     let first_bid = Instant::now();
-    let load = live_bids::run(targets, log, &bid_config).await;
+    let load = match args.bids {
+        BidOrder::InOrder => {
+            let (gateway, host) = bench::http1::gateway_address(&cluster.gateway_url)?;
+            let targets = PipelineTargets {
+                gateway,
+                host,
+                bid_paths,
+                bidders: authorizations
+                    .iter()
+                    .map(|a| a.to_str().map(str::to_owned))
+                    .collect::<Result<_, _>>()?,
+            };
+            live_bids::run_in_order(Arc::new(targets), log, &bid_config).await?
+        }
+        BidOrder::Racing => {
+            let targets = BidTargets {
+                http: http.clone(),
+                bid_urls: bid_paths
+                    .iter()
+                    .map(|path| format!("{}{path}", cluster.gateway_url))
+                    .collect(),
+                bidders: authorizations,
+            };
+            live_bids::run(Arc::new(targets), log, &bid_config).await
+        }
+    };
     let prices_during_load = watchers.prices_received() - prices_before;
     let cpu = cpu::Sample::take(&pids).since(&cpu_before);
     sampling.store(false, Ordering::Relaxed);
@@ -272,6 +301,7 @@ async fn run(
         bidders: bidders.len(),
         rate: args.rate,
         seconds: args.seconds,
+        bid_order: args.bids.describe(),
         stream_buffer: args.stream_buffer.map(|b| b as usize),
         opened,
         rss_before,

@@ -26,6 +26,8 @@ pub struct LiveRun {
     pub bidders: usize,
     pub rate: u32,
     pub seconds: u64,
+    /// How the bids were sent ([`crate::live_bids::BidOrder::describe`]).
+    pub bid_order: &'static str,
     /// `NOTIFICATION_STREAM_BUFFER` when the run set it.
     pub stream_buffer: Option<usize>,
     pub opened: Opened,
@@ -191,6 +193,7 @@ mod tests {
             auctions: 2,
             bidders: 2,
             rate: 10,
+            bid_order: "in order",
             seconds: 1,
             stream_buffer: None,
             opened: Opened {

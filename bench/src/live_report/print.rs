@@ -41,8 +41,8 @@ impl LiveRun {
         );
         let _ = writeln!(
             o,
-            "bids: {} bidders, open loop {} bids/s for {} s",
-            self.bidders, self.rate, self.seconds
+            "bids: {} bidders, open loop {} bids/s for {} s, sent {}",
+            self.bidders, self.rate, self.seconds, self.bid_order
         );
         w(
             &mut o,
@@ -213,8 +213,8 @@ impl LiveRun {
         row(
             "bids offered",
             format!(
-                "{} bids/s × {} s, {} bidders",
-                self.rate, self.seconds, self.bidders
+                "{} bids/s × {} s, {} bidders, sent {}",
+                self.rate, self.seconds, self.bidders, self.bid_order
             ),
         );
         row(
