@@ -57,9 +57,10 @@ struct Args {
     /// Streams opened together before waiting for them to be served.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=5_000))]
     wave: u64,
-    /// How bids are sent: in order over one pipelined connection per auction (none
-    /// overtakes another), or racing as separate requests (overtaken bids are refused).
-    #[arg(long, value_enum, default_value = "in-order")]
+    /// How bids are sent: racing as separate requests (overtaken bids are refused), or in
+    /// order over one pipelined connection per auction (none overtakes another; the
+    /// gateway answers a connection's requests one after another).
+    #[arg(long, value_enum, default_value = "racing")]
     bids: BidOrder,
     /// Bid requests in flight at most (in order: unanswered on one auction's connection).
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=2_000))]
@@ -368,5 +369,8 @@ mod tests {
         assert_eq!(args.clients, 10_000);
         assert_eq!(args.topology, Topology::Split);
         assert_eq!(args.auctions, 1);
+        assert_eq!(args.bids, BidOrder::Racing);
+        let args = Args::try_parse_from(["live", "--bids", "in-order"]).unwrap();
+        assert_eq!(args.bids, BidOrder::InOrder);
     }
 }
