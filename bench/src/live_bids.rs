@@ -124,34 +124,87 @@ pub fn bidder_of(auction: usize, k: usize, bidders: usize) -> usize {
     (auction + k) % bidders.max(1)
 }
 
-pub async fn run(targets: Arc<BidTargets>, log: Arc<BidLog>, config: &LiveBidConfig) -> LoadResult {
-    let auctions = targets.bid_urls.len().max(1);
-    let result = Arc::new(Mutex::new(LoadResult::default()));
-    let permits = Arc::new(Semaphore::new(config.in_flight.max(1)));
-    let interval = Duration::from_secs_f64(1.0 / f64::from(config.rate.max(1)));
-    let total = (config.duration.as_secs_f64() * f64::from(config.rate)).floor() as u64;
-    let mut placed = vec![0usize; auctions];
-    let started = Instant::now();
-    let end = started + config.duration;
-    let mut late = (0u64, Duration::ZERO);
-    for j in 0..total {
-        let due = started + interval.mul_f64(j as f64);
+/// The open loop both ways of sending share: bid *j* is due at *j* / rate seconds, the
+/// auctions take turns, and nothing is sent after the run's duration. A bid that must wait
+/// for room is late; lateness is reported, not hidden.
+struct Schedule {
+    started: Instant,
+    end: Instant,
+    interval: Duration,
+    total: u64,
+    /// Bids placed on each auction so far.
+    placed: Vec<usize>,
+    /// Bids sent later than [`LATE_AFTER`], and the latest.
+    late: (u64, Duration),
+}
+
+impl Schedule {
+    fn new(config: &LiveBidConfig, auctions: usize) -> Self {
+        let started = Instant::now();
+        Self {
+            started,
+            end: started + config.duration,
+            interval: Duration::from_secs_f64(1.0 / f64::from(config.rate.max(1))),
+            total: (config.duration.as_secs_f64() * f64::from(config.rate)).floor() as u64,
+            placed: vec![0; auctions.max(1)],
+            late: (0, Duration::ZERO),
+        }
+    }
+
+    /// The auction of bid `j`, and its place on that auction's ladder.
+    fn upcoming(&self, j: u64) -> (usize, usize) {
+        let auction = (j % self.placed.len() as u64) as usize;
+        (auction, self.placed[auction])
+    }
+
+    /// Waits until bid `j` is due and `room` has a permit; `None` once the run's time is up.
+    async fn wait_for(&mut self, j: u64, room: &Arc<Semaphore>) -> Option<OwnedSemaphorePermit> {
+        let due = self.started + self.interval.mul_f64(j as f64);
         if let Some(wait) = due.checked_duration_since(Instant::now()) {
             tokio::time::sleep(wait).await;
         }
-        let Ok(Ok(permit)) =
-            tokio::time::timeout_at(end.into(), permits.clone().acquire_owned()).await
-        else {
-            break;
-        };
+        if Instant::now() >= self.end {
+            return None;
+        }
+        let permit = tokio::time::timeout_at(self.end.into(), room.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()?;
         let lateness = Instant::now().saturating_duration_since(due);
         if lateness > LATE_AFTER {
-            late.0 += 1;
+            self.late.0 += 1;
         }
-        late.1 = late.1.max(lateness);
-        let auction = (j % auctions as u64) as usize;
-        let k = placed[auction];
-        placed[auction] += 1;
+        self.late.1 = self.late.1.max(lateness);
+        Some(permit)
+    }
+
+    /// Takes bid `j`'s place: its auction and its place on that auction's ladder.
+    fn place(&mut self, j: u64) -> (usize, usize) {
+        let (auction, k) = self.upcoming(j);
+        self.placed[auction] += 1;
+        (auction, k)
+    }
+
+    /// What was tallied, with the schedule's own figures.
+    fn finish(&self, result: &Mutex<LoadResult>) -> LoadResult {
+        let mut out = std::mem::take(&mut *result.lock().expect("no panic while holding the lock"));
+        out.scheduled = self.total;
+        out.late_starts = self.late.0;
+        out.max_lateness = self.late.1;
+        out.elapsed = self.started.elapsed();
+        out
+    }
+}
+
+pub async fn run(targets: Arc<BidTargets>, log: Arc<BidLog>, config: &LiveBidConfig) -> LoadResult {
+    let result = Arc::new(Mutex::new(LoadResult::default()));
+    let permits = Arc::new(Semaphore::new(config.in_flight.max(1)));
+    let mut schedule = Schedule::new(config, targets.bid_urls.len());
+    for j in 0..schedule.total {
+        let Some(permit) = schedule.wait_for(j, &permits).await else {
+            break;
+        };
+        let (auction, k) = schedule.place(j);
         let bidder = bidder_of(auction, k, targets.bidders.len());
         let (targets, log, result) = (targets.clone(), log.clone(), result.clone());
         let timeout = config.request_timeout;
@@ -169,12 +222,7 @@ pub async fn run(targets: Arc<BidTargets>, log: Arc<BidLog>, config: &LiveBidCon
     }
     // Every permit back means every request was answered (or timed out).
     let _all = permits.acquire_many(config.in_flight.max(1) as u32).await;
-    let mut out = std::mem::take(&mut *result.lock().expect("no panic while holding the lock"));
-    out.scheduled = total;
-    out.late_starts = late.0;
-    out.max_lateness = late.1;
-    out.elapsed = started.elapsed();
-    out
+    schedule.finish(&result)
 }
 
 /// Where the bids go when they are sent in order.
@@ -227,33 +275,15 @@ pub async fn run_in_order(
             broken: false,
         });
     }
-    let auctions = lanes.len().max(1);
-    let interval = Duration::from_secs_f64(1.0 / f64::from(config.rate.max(1)));
-    let total = (config.duration.as_secs_f64() * f64::from(config.rate)).floor() as u64;
-    let mut placed = vec![0usize; auctions];
-    let started = Instant::now();
-    let end = started + config.duration;
-    let mut late = (0u64, Duration::ZERO);
+    let mut schedule = Schedule::new(config, lanes.len());
     let mut body = String::with_capacity(32);
-    for j in 0..total {
-        let due = started + interval.mul_f64(j as f64);
-        if let Some(wait) = due.checked_duration_since(Instant::now()) {
-            tokio::time::sleep(wait).await;
-        }
-        let auction = (j % auctions as u64) as usize;
+    for j in 0..schedule.total {
+        let (auction, _) = schedule.upcoming(j);
         let lane = &mut lanes[auction];
-        let Ok(Ok(permit)) =
-            tokio::time::timeout_at(end.into(), lane.room.clone().acquire_owned()).await
-        else {
+        let Some(permit) = schedule.wait_for(j, &lane.room).await else {
             break;
         };
-        let lateness = Instant::now().saturating_duration_since(due);
-        if lateness > LATE_AFTER {
-            late.0 += 1;
-        }
-        late.1 = late.1.max(lateness);
-        let k = placed[auction];
-        placed[auction] += 1;
+        let (_, k) = schedule.place(j);
         let sent = Instant::now();
         if lane.broken {
             tally(&result, sent, None);
@@ -280,12 +310,7 @@ pub async fn run_in_order(
         drop(lane.sent);
         lane.reader.await.ok();
     }
-    let mut out = std::mem::take(&mut *result.lock().expect("no panic while holding the lock"));
-    out.scheduled = total;
-    out.late_starts = late.0;
-    out.max_lateness = late.1;
-    out.elapsed = started.elapsed();
-    Ok(out)
+    Ok(schedule.finish(&result))
 }
 
 /// Reads a lane's answers in the order its requests went out, tallying each; once one
@@ -333,6 +358,37 @@ mod tests {
         assert_eq!(log.sent_at(1, 1_000_000 + 20_000 * 10), None);
         log.record_sent(5, 0, at);
         log.record_sent(0, 99, at);
+    }
+
+    #[tokio::test]
+    async fn the_schedule_turns_over_the_auctions_and_stops_at_the_end() {
+        let config = LiveBidConfig {
+            rate: 100,
+            duration: Duration::from_millis(60),
+            in_flight: 1,
+            request_timeout: Duration::from_secs(1),
+        };
+        let mut schedule = Schedule::new(&config, 2);
+        assert_eq!(schedule.total, 6);
+        let room = Arc::new(Semaphore::new(1));
+        let places: Vec<(usize, usize)> = (0..4).map(|j| schedule.place(j)).collect();
+        assert_eq!(places, vec![(0, 0), (1, 0), (0, 1), (1, 1)]);
+        assert_eq!(schedule.upcoming(4), (0, 2));
+        // With no room, the wait ends when the run's time does.
+        let held = room.clone().acquire_owned().await.unwrap();
+        assert!(schedule.wait_for(5, &room).await.is_none());
+        assert!(Instant::now() >= schedule.end);
+        drop(held);
+        assert!(
+            schedule.wait_for(0, &room).await.is_none(),
+            "the run is over"
+        );
+        let result = Mutex::new(LoadResult {
+            sent: 4,
+            ..LoadResult::default()
+        });
+        let out = schedule.finish(&result);
+        assert_eq!((out.scheduled, out.sent), (6, 4));
     }
 
     #[test]
