@@ -8,8 +8,9 @@
 //! - **in order** ([`run_in_order`]): each auction's bids go over one connection of their
 //!   own, written back to back without waiting for answers (HTTP/1.1 pipelining). The
 //!   gateway serves a connection's requests one after another, so they reach the intake in
-//!   the order they were sent and none overtakes another: every bid can be accepted, and
-//!   the accepted rate is the offered rate as long as the platform keeps up.
+//!   the order they were sent and none overtakes another: every bid can be accepted. The
+//!   gateway answers a request only once its bid is stored and published, so one
+//!   connection carries one bid per bid-path latency, whatever the rate offered.
 //! - **racing** ([`run`]): every bid is a request of its own over a pool of connections, as
 //!   many bidders' browsers would send them. Bids in flight together may reach the intake
 //!   out of order; a bid overtaken by a higher one is rejected (`below_minimum`), which
