@@ -16,7 +16,7 @@
 //!   The pace never holds back more than half a stream's buffer (at most [`WAKE_BY`]
 //!   frames): a burst wakes them as it goes, so waiting is never what detaches a stream.
 
-use super::frame::{joined, Frame};
+use super::frame::{joined_above, Frame};
 use super::subscribers::{lagging, Subscription};
 use super::views::{AuctionSnapshot, AuctionUpdate};
 use crate::history::StoredEvent;
@@ -423,13 +423,8 @@ impl AuctionFeed {
         {
             Some(j) if shared => j.wire.clone(),
             _ => {
-                let floor = *sent;
-                let pieces = restart
-                    .iter()
-                    .chain(inner.recent.range(from..upto))
-                    .filter(|f| f.id > floor)
-                    .map(|f| f.wire.clone());
-                let wire = joined(pieces);
+                let frames = restart.iter().chain(inner.recent.range(from..upto));
+                let wire = joined_above(frames, *sent);
                 if shared {
                     if inner.joined.len() == JOINED_KEPT {
                         inner.joined.pop_front();

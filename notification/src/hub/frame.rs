@@ -4,6 +4,7 @@
 
 use axum::body::Bytes;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Frame {
@@ -42,6 +43,12 @@ impl Frame {
     }
 }
 
+/// The wire of the `frames` whose ids are above `sent` (the client has the rest), joined
+/// in the order given.
+pub fn joined_above<'a>(frames: impl Iterator<Item = &'a Arc<Frame>> + Clone, sent: i64) -> Bytes {
+    joined(frames.filter(move |f| f.id > sent).map(|f| f.wire.clone()))
+}
+
 /// The pieces as one buffer (a single piece is passed on without copying): frames that go
 /// out together are one chunk and one write.
 pub fn joined(pieces: impl Iterator<Item = Bytes> + Clone) -> Bytes {
@@ -72,6 +79,17 @@ mod tests {
         let one = joined(parts[1..2].iter().cloned());
         assert_eq!(one.as_ptr(), parts[1].as_ptr(), "one piece is not copied");
         assert!(joined(std::iter::empty()).is_empty());
+    }
+
+    #[test]
+    fn only_frames_above_what_the_client_has_are_joined() {
+        let frames: Vec<Arc<Frame>> = (5..=8)
+            .map(|id| Arc::new(Frame::new(id, "price", "{}")))
+            .collect();
+        let wire = joined_above(frames.iter(), 6);
+        let expected = [&frames[2].wire[..], &frames[3].wire[..]].concat();
+        assert_eq!(&wire[..], &expected[..]);
+        assert!(joined_above(frames.iter(), 8).is_empty());
     }
 
     #[test]

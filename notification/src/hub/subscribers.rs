@@ -11,7 +11,7 @@
 //!   and a stream that wakes late takes every frame since in one piece.
 
 use super::auction_feed::{AuctionFeed, Reader, Taken};
-use super::frame::{joined, Frame};
+use super::frame::{joined_above, Frame};
 use axum::body::Bytes;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -119,8 +119,7 @@ impl Subscription {
                             Err(_) => break,
                         }
                     }
-                    let newer = |f: &&Arc<Frame>| f.id > *sent;
-                    let wire = joined(batch.iter().filter(newer).map(|f| f.wire.clone()));
+                    let wire = joined_above(batch.iter(), *sent);
                     if let Some(newest) = batch.iter().map(|f| f.id).max() {
                         *sent = (*sent).max(newest);
                     }
