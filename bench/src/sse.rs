@@ -154,14 +154,8 @@ impl SseReader {
             on_event(event);
         }
         self.pending.clear();
-        let mut rest = &chunk[after..];
-        while let Some(end) = find_blank_line(rest) {
-            if let Some(event) = parse_block(&rest[..end], &mut self.joined) {
-                on_event(event);
-            }
-            rest = &rest[end + BLANK_LINE.len()..];
-        }
-        self.keep(rest);
+        // The rest starts an event.
+        self.feed_from_start(&chunk[after..], on_event);
     }
 
     /// [`Self::feed`] with nothing pending: the chunk starts an event, so a chunk parsed
@@ -191,7 +185,8 @@ impl SseReader {
             }
             at += end + BLANK_LINE.len();
         }
-        if whole {
+        // A chunk without a whole event is not worth a place.
+        if whole && !self.spans.is_empty() {
             PARSED.with_borrow_mut(|recent| recent.remember(chunk, &self.spans, at));
         }
         self.keep(&chunk[at..]);
