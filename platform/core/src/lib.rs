@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod lanes;
 pub mod log;
 pub mod money;
 pub mod ops;

@@ -13,15 +13,19 @@
 //! * On shutdown, no new connection is accepted; each open one finishes the request it is
 //!   serving (streams end on the same signal) and then closes; `serve_connections` returns
 //!   when they all have.
+//! * With a stream lane ([`Lanes`]), a connection whose first request opens a live stream
+//!   is served on the stream runtime, every other one here.
 
-use crate::shutdown::Ends;
+use crate::lanes::{opens_a_stream, Lanes};
+use crate::shutdown::{End, Ends};
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use std::net::SocketAddr;
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt as _;
@@ -41,6 +45,16 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(250);
 /// for the open connections to finish. Handlers see the peer address as
 /// `ConnectInfo<SocketAddr>`.
 pub async fn serve_connections(listener: TcpListener, app: Router, shutdown: CancellationToken) {
+    serve_connections_in(listener, app, shutdown, &Lanes::one()).await;
+}
+
+/// [`serve_connections`], with live streams on the stream lane when `lanes` has one.
+pub async fn serve_connections_in(
+    listener: TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+    lanes: &Lanes,
+) {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT)
@@ -48,6 +62,7 @@ pub async fn serve_connections(listener: TcpListener, app: Router, shutdown: Can
         .keep_alive(true);
     let connections = TaskTracker::new();
     let ends = Ends::new(shutdown.clone());
+    let streams = lanes.streams();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -64,33 +79,79 @@ pub async fn serve_connections(listener: TcpListener, app: Router, shutdown: Can
         };
         // Events are small and must not wait for the previous one's acknowledgement.
         let _ = stream.set_nodelay(true);
-        let service = app
-            .clone()
-            .map_request(move |mut req: http::Request<Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                req
-            });
-        let connection = http
-            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
-            .with_upgrades();
-        // Polled with the connection every time it is: an end of its own, not the token.
-        let end = ends.register();
+        let served = Connection {
+            http: http.clone(),
+            app: app.clone(),
+            peer,
+            end: ends.register(),
+        };
+        let Some(streams) = streams.clone() else {
+            connections.spawn(served.serve(stream));
+            continue;
+        };
+        let (tracker, shutdown) = (connections.clone(), shutdown.clone());
         connections.spawn(async move {
-            let mut connection = std::pin::pin!(connection);
-            let result = tokio::select! {
-                result = connection.as_mut() => result,
-                () = end => {
-                    connection.as_mut().graceful_shutdown();
-                    connection.await
-                }
-            };
-            if let Err(e) = result {
-                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            match opens_a_stream(&stream, HEADER_READ_TIMEOUT, &shutdown).await {
+                None => {}
+                Some(false) => served.serve(stream).await,
+                // A socket belongs to the runtime whose driver it is registered with.
+                Some(true) => match stream.into_std() {
+                    Ok(stream) => {
+                        tracker.spawn_on(
+                            async move {
+                                match TcpStream::from_std(stream) {
+                                    Ok(stream) => served.serve(stream).await,
+                                    Err(e) => tracing::debug!(error = %e, "moving a stream failed"),
+                                }
+                            },
+                            &streams,
+                        );
+                    }
+                    Err(e) => tracing::debug!(error = %e, "moving a stream failed"),
+                },
             }
         });
     }
     connections.close();
     connections.wait().await;
+}
+
+/// One accepted connection, ready to be served.
+struct Connection {
+    http: hyper::server::conn::http1::Builder,
+    app: Router,
+    peer: SocketAddr,
+    /// Polled with the connection every time it is: an end of its own, not the token.
+    end: End,
+}
+
+impl Connection {
+    async fn serve(self, stream: TcpStream) {
+        let Self {
+            http,
+            app,
+            peer,
+            end,
+        } = self;
+        let service = app.map_request(move |mut req: http::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        });
+        let connection = http
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+            .with_upgrades();
+        let mut connection = std::pin::pin!(connection);
+        let result = tokio::select! {
+            result = connection.as_mut() => result,
+            () = end => {
+                connection.as_mut().graceful_shutdown();
+                connection.await
+            }
+        };
+        if let Err(e) = result {
+            tracing::debug!(error = %e, %peer, "connection ended with an error");
+        }
+    }
 }
 
 fn is_about_one_connection(e: &std::io::Error) -> bool {
@@ -151,6 +212,38 @@ mod tests {
         assert_eq!(seen.matches("HTTP/1.1 200 OK").count(), 2, "{seen}");
         shutdown.cancel();
         assert_eq!(read_all(&mut stream).await, "");
+        served.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn live_streams_are_served_on_the_stream_lane_and_the_rest_here() {
+        fn thread() -> String {
+            std::thread::current().name().unwrap_or_default().to_owned()
+        }
+        let app = Router::new()
+            .route("/api/me/events", get(|| async { thread() }))
+            .route("/api/me", get(|| async { thread() }));
+        let here = tokio::spawn(async { thread() }).await.unwrap();
+        assert_ne!(here, "streams");
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let shutdown = CancellationToken::new();
+        let lanes = Lanes::with_stream_threads(1).unwrap();
+        let token = shutdown.clone();
+        let served = tokio::spawn(async move {
+            serve_connections_in(listener, app, token, &lanes).await;
+        });
+        let served_on = |path: &'static str| async move {
+            let mut stream = TcpStream::connect(addr).await.unwrap();
+            let head = format!("GET {path} HTTP/1.1\r\nhost: test\r\nconnection: close\r\n\r\n");
+            stream.write_all(head.as_bytes()).await.unwrap();
+            let answer = read_all(&mut stream).await;
+            assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+            answer.rsplit("\r\n\r\n").next().unwrap().to_owned()
+        };
+        assert_eq!(served_on("/api/me/events").await, "streams");
+        assert_eq!(served_on("/api/me").await, here);
+        shutdown.cancel();
         served.await.unwrap();
     }
 
