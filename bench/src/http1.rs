@@ -207,8 +207,9 @@ fn write_head<'h>(
 /// A response body read as it arrives.
 pub struct BodyStream {
     stream: TcpStream,
-    /// Bytes read and not yet decoded.
+    /// Bytes read; those before `start` are decoded.
     buf: Vec<u8>,
+    start: usize,
     state: Body,
 }
 
@@ -255,6 +256,7 @@ pub async fn open_stream(
     Ok(Ok(BodyStream {
         stream,
         buf,
+        start: 0,
         state: head.length,
     }))
 }
@@ -263,16 +265,34 @@ impl BodyStream {
     /// Appends the next bytes of the body to `out`: `Ok(true)` when some came, `Ok(false)`
     /// at the body's end. The connection closing before the end is an error.
     pub async fn next_into(&mut self, out: &mut Vec<u8>) -> io::Result<bool> {
+        match self.next_piece().await? {
+            Some(piece) => {
+                out.extend_from_slice(piece);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// The next bytes of the body where they lie in the read buffer, without copying them:
+    /// the data of one chunk, or as much of it as has arrived; `Ok(None)` at the body's end.
+    /// A chunked stream written a piece per chunk is thus read a piece at a time. The
+    /// connection closing before the end is an error.
+    pub async fn next_piece(&mut self) -> io::Result<Option<&[u8]>> {
         loop {
-            let before = out.len();
-            let used = decode(&mut self.state, &self.buf, out)?;
-            self.buf.drain(..used);
-            if out.len() > before {
-                return Ok(true);
+            let (framing, data) = next_data(&mut self.state, &self.buf[self.start..])?;
+            self.start += framing;
+            if data > 0 {
+                let at = self.start;
+                self.start += data;
+                return Ok(Some(&self.buf[at..at + data]));
             }
             if self.state == Body::Done {
-                return Ok(false);
+                return Ok(None);
             }
+            // Only an unfinished size line or chunk end is left: keep it, read more.
+            self.buf.drain(..self.start);
+            self.start = 0;
             fill(&mut self.stream, &mut self.buf).await?;
         }
     }
@@ -283,26 +303,40 @@ impl BodyStream {
 fn decode(state: &mut Body, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<usize> {
     let mut at = 0;
     loop {
+        let (framing, data) = next_data(state, &bytes[at..])?;
+        at += framing;
+        if data == 0 {
+            return Ok(at);
+        }
+        out.extend_from_slice(&bytes[at..at + data]);
+        at += data;
+    }
+}
+
+/// Reads the framing at the start of `bytes` up to the next body bytes and takes as many of
+/// those as lie in one chunk, advancing `state`. Returns (framing bytes, body bytes) in that
+/// order; no body bytes means more must be read first, or (`Body::Done`) the body is over.
+fn next_data(state: &mut Body, bytes: &[u8]) -> io::Result<(usize, usize)> {
+    let mut at = 0;
+    loop {
         let rest = &bytes[at..];
         match *state {
-            Body::Done => break,
+            Body::Done => return Ok((at, 0)),
             Body::Fixed(0) => *state = Body::Done,
             Body::Fixed(n) | Body::ChunkData(n) => {
-                if rest.is_empty() {
-                    break;
-                }
                 let take = n.min(rest.len());
-                out.extend_from_slice(&rest[..take]);
-                at += take;
-                *state = match *state {
-                    Body::Fixed(_) => Body::Fixed(n - take),
-                    _ if n == take => Body::ChunkEnd,
-                    _ => Body::ChunkData(n - take),
-                };
+                if take > 0 {
+                    *state = match *state {
+                        Body::Fixed(_) => Body::Fixed(n - take),
+                        _ if n == take => Body::ChunkEnd,
+                        _ => Body::ChunkData(n - take),
+                    };
+                }
+                return Ok((at, take));
             }
             Body::ChunkEnd => {
                 if rest.len() < 2 {
-                    break;
+                    return Ok((at, 0));
                 }
                 if &rest[..2] != b"\r\n" {
                     return Err(invalid("chunk not followed by CRLF"));
@@ -315,7 +349,7 @@ fn decode(state: &mut Body, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<usize
                     if rest.len() > 1024 {
                         return Err(invalid("chunk size line too long"));
                     }
-                    break;
+                    return Ok((at, 0));
                 };
                 let line = rest[..lf]
                     .strip_suffix(b"\r")
@@ -333,7 +367,6 @@ fn decode(state: &mut Body, bytes: &[u8], out: &mut Vec<u8>) -> io::Result<usize
             }
         }
     }
-    Ok(at)
 }
 
 /// Reads up to the blank line that ends a response's head, parses it and takes it out of
@@ -652,6 +685,28 @@ mod tests {
             "{request}"
         );
         assert!(request.contains("\r\nLast-Event-ID: 41\r\n"));
+    }
+
+    #[tokio::test]
+    async fn a_chunked_stream_is_read_a_chunk_at_a_time_where_it_lies() {
+        let (addr, _server) = stream_server(
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n",
+            vec![
+                b"5\r\nhello\r\n7\r\n, world\r\na\r\n01234",
+                b"56789\r\n0\r\n\r\n",
+            ],
+        )
+        .await;
+        let mut body = open_stream(None, addr, "h", "/", &[])
+            .await
+            .unwrap()
+            .unwrap();
+        let mut pieces = Vec::new();
+        while let Some(piece) = body.next_piece().await.unwrap() {
+            pieces.push(String::from_utf8(piece.to_vec()).unwrap());
+        }
+        // A chunk cut by the network comes in the parts that arrived.
+        assert_eq!(pieces, ["hello", ", world", "01234", "56789"]);
     }
 
     #[tokio::test]

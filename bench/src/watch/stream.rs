@@ -52,8 +52,6 @@ impl Stream {
         tally.samples_emitted = self.samples_emitted;
         let mut ready = Some(ready);
         let mut reader = SseReader::default();
-        // The body bytes of one read.
-        let mut bytes = Vec::new();
         let mut latencies = Latest::default();
         loop {
             if *stop.borrow() {
@@ -110,19 +108,18 @@ impl Stream {
                 let stopped = stop.changed();
                 tokio::pin!(stopped);
                 loop {
-                    bytes.clear();
-                    let chunk = tokio::select! {
+                    let piece = tokio::select! {
                         biased;
-                        chunk = response.next_into(&mut bytes) => chunk,
+                        piece = response.next_piece() => piece,
                         _ = &mut stopped => break Ended::Stopped,
                     };
-                    let Ok(true) = chunk else {
+                    let Ok(Some(bytes)) = piece else {
                         break Ended::Broke;
                     };
                     let now = Instant::now();
                     latencies.wall = None;
                     let prices_before = tally.prices;
-                    reader.feed(&bytes, |event| {
+                    reader.feed(bytes, |event| {
                         tally.see(&event, now, &shared.log, &shared.auctions, &mut latencies);
                     });
                     shared.record(
