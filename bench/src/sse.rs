@@ -13,6 +13,7 @@
 use memchr::memmem;
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// One complete event; the slices borrow the reader's buffer.
 #[derive(Debug, PartialEq, Eq)]
@@ -22,12 +23,41 @@ pub struct SseEvent<'a> {
     pub id: Option<&'a [u8]>,
     /// The `data:` lines, joined with LF.
     pub data: &'a [u8],
+    numbers: Numbers,
 }
 
-impl SseEvent<'_> {
+/// The numbers every watcher reads, read once per parse: a repeated piece's events carry
+/// them from where the piece was first parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Numbers {
+    id: Option<i64>,
+    amount: Option<i64>,
+}
+
+static AMOUNT: LazyLock<JsonKey> = LazyLock::new(|| JsonKey::new("amount"));
+
+impl<'a> SseEvent<'a> {
+    pub fn new(name: &'a [u8], id: Option<&'a [u8]>, data: &'a [u8]) -> Self {
+        let numbers = Numbers {
+            id: id.and_then(parse_int),
+            amount: AMOUNT.int(data),
+        };
+        Self {
+            name,
+            id,
+            data,
+            numbers,
+        }
+    }
+
     /// The `id:` as a non-negative integer.
     pub fn numeric_id(&self) -> Option<i64> {
-        parse_int(self.id?)
+        self.numbers.id
+    }
+
+    /// The data's `"amount"`, as [`JsonKey::int`] reads it.
+    pub fn amount(&self) -> Option<i64> {
+        self.numbers.amount
     }
 }
 
@@ -58,6 +88,7 @@ struct Spans {
     name: Option<Range<usize>>,
     id: Option<Range<usize>>,
     data: Range<usize>,
+    numbers: Numbers,
 }
 
 impl Spans {
@@ -77,6 +108,7 @@ impl Spans {
             name,
             id,
             data: span(chunk, event.data)?,
+            numbers: event.numbers,
         })
     }
 
@@ -85,6 +117,7 @@ impl Spans {
             name: self.name.clone().map_or(b"message", |r| &chunk[r]),
             id: self.id.clone().map(|r| &chunk[r]),
             data: &chunk[self.data.clone()],
+            numbers: self.numbers,
         }
     }
 }
@@ -246,7 +279,7 @@ fn parse_block<'a>(block: &'a [u8], joined: &'a mut Vec<u8>) -> Option<SseEvent<
         1 => data.unwrap_or_default(),
         _ => joined.as_slice(),
     };
-    Some(SseEvent { name, id, data })
+    Some(SseEvent::new(name, id, data))
 }
 
 /// Where the first blank line (`LF LF`) starts.
@@ -387,6 +420,23 @@ mod tests {
         }
         let bytes: Vec<&[u8]> = wire.chunks(1).collect();
         assert_eq!(events_of(&bytes), whole);
+    }
+
+    #[test]
+    fn ids_and_amounts_are_read_once_and_carried_with_a_repeated_piece() {
+        let piece: &[u8] = b"event: price\nid: 71\ndata: {\"amount\":120,\"seq\":71}\n\n";
+        let numbers = |chunk: &[u8]| {
+            let mut got = Vec::new();
+            SseReader::default().feed(chunk, |e| got.push((e.numeric_id(), e.amount())));
+            got
+        };
+        assert_eq!(numbers(piece), [(Some(71), Some(120))]);
+        let copy = piece.to_vec();
+        assert!(PARSED.with_borrow(|r| r.find(&copy).is_some()));
+        assert_eq!(numbers(&copy), [(Some(71), Some(120))]);
+        // Joined data is read whole.
+        let joined: &[u8] = b"id: x\ndata: {\"seq\":1,\ndata: \"amount\":5}\n\n";
+        assert_eq!(numbers(joined), [(None, Some(5))]);
     }
 
     #[test]

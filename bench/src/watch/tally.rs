@@ -18,7 +18,6 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 // The keys watchers read, each with its searcher built once.
-static AMOUNT: LazyLock<JsonKey> = LazyLock::new(|| JsonKey::new("amount"));
 static CURRENT_PRICE: LazyLock<JsonKey> = LazyLock::new(|| JsonKey::new("currentPrice"));
 static AUCTION_ID: LazyLock<JsonKey> = LazyLock::new(|| JsonKey::new("auctionId"));
 static AT: LazyLock<JsonKey> = LazyLock::new(|| JsonKey::new("at"));
@@ -179,9 +178,7 @@ impl Tally {
             self.prices += 1;
             // `amount` is the accepted bid's own; `currentPrice` equals it for bids without
             // a maximum, and is what the contract promises.
-            let amount = AMOUNT
-                .int(event.data)
-                .or_else(|| CURRENT_PRICE.int(event.data));
+            let amount = event.amount().or_else(|| CURRENT_PRICE.int(event.data));
             match amount.and_then(|a| log.sent_at(auction, a)) {
                 Some(sent) => latencies.push(now.saturating_duration_since(sent)),
                 None => self.unmatched += 1,
@@ -208,7 +205,7 @@ impl Tally {
             b"bid.accepted" => {
                 self.accepted += 1;
                 let auction = AUCTION_ID.str(event.data).and_then(|a| auctions.get(a));
-                let amount = AMOUNT.int(event.data);
+                let amount = event.amount();
                 match auction.zip(amount).and_then(|(a, m)| log.sent_at(*a, m)) {
                     Some(sent) => latencies.push(now.saturating_duration_since(sent)),
                     None => self.unmatched += 1,
@@ -235,11 +232,7 @@ mod tests {
     use super::*;
 
     fn event<'a>(name: &'a str, id: &'a str, data: &'a str) -> SseEvent<'a> {
-        SseEvent {
-            name: name.as_bytes(),
-            id: Some(id.as_bytes()),
-            data: data.as_bytes(),
-        }
+        SseEvent::new(name.as_bytes(), Some(id.as_bytes()), data.as_bytes())
     }
 
     #[test]
