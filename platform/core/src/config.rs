@@ -33,8 +33,9 @@ pub struct Common {
     /// Worker threads of a runtime that serves only live streams, apart from the bid path
     /// and every other request (see `platform_core::lanes`); 0 serves everything on one.
     /// Read by the processes that serve streams: the platform, notification and gateway.
-    #[arg(long, env = "STREAM_THREADS", default_value_t = 0)]
-    pub stream_threads: usize,
+    #[arg(long, env = "STREAM_THREADS", default_value_t = 0,
+          value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub stream_threads: u16,
 }
 
 impl Common {

@@ -32,12 +32,12 @@ impl Lanes {
     }
 
     /// Live streams on a runtime of `threads` workers; 0 means [`Lanes::one`].
-    pub fn with_stream_threads(threads: usize) -> std::io::Result<Self> {
+    pub fn with_stream_threads(threads: u16) -> std::io::Result<Self> {
         if threads == 0 {
             return Ok(Self::one());
         }
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(threads)
+            .worker_threads(threads.into())
             .thread_name("streams")
             .enable_all()
             .build()?;
