@@ -9,8 +9,9 @@
 //!
 //! Promises:
 //! * Where a connection runs never changes what it is served: the choice is made from
-//!   bytes peeked (not read) from the socket, and a connection that cannot be classed
-//!   (its request line not all there yet, an error) stays on the request lane.
+//!   bytes peeked (not read) from the socket, and a connection whose request line is not
+//!   all there yet stays on the request lane. One that sends nothing within the time a
+//!   request's head is given is closed, as hyper would close it.
 //! * The stream runtime lives as long as its [`Lanes`]; dropping them ends it without
 //!   waiting, from any context.
 
@@ -65,8 +66,9 @@ impl Drop for Lanes {
 const PEEK: usize = 512;
 
 /// Whether the connection's first request opens a live stream. Waits for its first bytes
-/// at most `patience`, and not past `shutdown`; `None` when the connection should be
-/// dropped (shutdown came first, or it closed without sending anything).
+/// at most `patience` (the time a client has to send a request's head), and not past
+/// `shutdown`; `None` when the connection should be dropped: it sent nothing in time,
+/// closed, failed, or shutdown came first.
 pub(crate) async fn opens_a_stream(
     stream: &TcpStream,
     patience: Duration,
@@ -78,10 +80,8 @@ pub(crate) async fn opens_a_stream(
         () = shutdown.cancelled() => return None,
     };
     match peeked {
-        Ok(Ok(0)) => None,
+        Ok(Ok(0)) | Ok(Err(_)) | Err(_) => None,
         Ok(Ok(n)) => Some(is_stream_request(&head[..n])),
-        // Slow or failing: hyper's own timeout and errors deal with it.
-        Ok(Err(_)) | Err(_) => Some(false),
     }
 }
 
@@ -157,7 +157,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_silent_connection_is_served_as_a_request_or_dropped_on_shutdown() {
+    async fn a_silent_connection_is_dropped_after_its_time_or_on_shutdown() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let client = TcpStream::connect(listener.local_addr().unwrap())
             .await
@@ -165,7 +165,7 @@ mod tests {
         let (served, _) = listener.accept().await.unwrap();
         let never = CancellationToken::new();
         let short = Duration::from_millis(20);
-        assert_eq!(opens_a_stream(&served, short, &never).await, Some(false));
+        assert_eq!(opens_a_stream(&served, short, &never).await, None);
         let shutdown = CancellationToken::new();
         shutdown.cancel();
         let long = Duration::from_secs(30);
