@@ -43,13 +43,8 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(250);
 
 /// Serves `app` on every connection `listener` accepts until `shutdown` fires, then waits
 /// for the open connections to finish. Handlers see the peer address as
-/// `ConnectInfo<SocketAddr>`.
-pub async fn serve_connections(listener: TcpListener, app: Router, shutdown: CancellationToken) {
-    serve_connections_in(listener, app, shutdown, &Lanes::one()).await;
-}
-
-/// [`serve_connections`], with live streams on the stream lane when `lanes` has one.
-pub async fn serve_connections_in(
+/// `ConnectInfo<SocketAddr>`. Live streams go to the stream lane when `lanes` has one.
+pub async fn serve_connections(
     listener: TcpListener,
     app: Router,
     shutdown: CancellationToken,
@@ -174,7 +169,10 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let shutdown = CancellationToken::new();
-        let served = tokio::spawn(serve_connections(listener, app, shutdown.clone()));
+        let token = shutdown.clone();
+        let served = tokio::spawn(async move {
+            serve_connections(listener, app, token, &Lanes::one()).await;
+        });
         (addr, shutdown, served)
     }
 
@@ -231,7 +229,7 @@ mod tests {
         let lanes = Lanes::with_stream_threads(1).unwrap();
         let token = shutdown.clone();
         let served = tokio::spawn(async move {
-            serve_connections_in(listener, app, token, &lanes).await;
+            serve_connections(listener, app, token, &lanes).await;
         });
         let served_on = |path: &'static str| async move {
             let mut stream = TcpStream::connect(addr).await.unwrap();

@@ -73,7 +73,7 @@ pub async fn serve_in(
         readiness,
     } = started;
     let app = router.merge(crate::ops::router(readiness));
-    let server = crate::server::serve_connections_in(listener, app, shutdown.clone(), &lanes);
+    let server = crate::server::serve_connections(listener, app, shutdown.clone(), &lanes);
     let mut server = std::pin::pin!(server);
     let mut result = Ok(());
     loop {
