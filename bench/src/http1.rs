@@ -262,18 +262,6 @@ pub async fn open_stream(
 }
 
 impl BodyStream {
-    /// Appends the next bytes of the body to `out`: `Ok(true)` when some came, `Ok(false)`
-    /// at the body's end. The connection closing before the end is an error.
-    pub async fn next_into(&mut self, out: &mut Vec<u8>) -> io::Result<bool> {
-        match self.next_piece().await? {
-            Some(piece) => {
-                out.extend_from_slice(piece);
-                Ok(true)
-            }
-            None => Ok(false),
-        }
-    }
-
     /// The next bytes of the body where they lie in the read buffer, without copying them:
     /// the data of one chunk, or as much of it as has arrived; `Ok(None)` at the body's end.
     /// A chunked stream written a piece per chunk is thus read a piece at a time. The
@@ -653,7 +641,9 @@ mod tests {
 
     async fn whole_body(body: &mut BodyStream) -> io::Result<Vec<u8>> {
         let mut out = Vec::new();
-        while body.next_into(&mut out).await? {}
+        while let Some(piece) = body.next_piece().await? {
+            out.extend_from_slice(piece);
+        }
         Ok(out)
     }
 
@@ -721,10 +711,12 @@ mod tests {
             .unwrap()
             .unwrap();
         let mut out = Vec::new();
-        let mut result = Ok(true);
-        while matches!(result, Ok(true)) {
-            result = body.next_into(&mut out).await;
-        }
+        let result = loop {
+            match body.next_piece().await {
+                Ok(Some(piece)) => out.extend_from_slice(piece),
+                other => break other.map(|_| ()),
+            }
+        };
         assert!(result.is_err());
         assert_eq!(out, b"only");
 
