@@ -74,6 +74,12 @@ impl BidLog {
         self.base + self.step * k as Amount
     }
 
+    /// Appends the JSON body of the bid at place `k`.
+    pub fn write_body(&self, k: usize, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{{\"amount\":{}}}", self.amount(k));
+    }
+
     fn place_of(&self, amount: Amount) -> Option<usize> {
         let above = amount.checked_sub(self.base)?;
         (above % self.step == 0).then(|| usize::try_from(above / self.step).ok())?
@@ -216,7 +222,11 @@ pub async fn run(targets: Arc<BidTargets>, log: Arc<BidLog>, config: &LiveBidCon
                 .post(&targets.bid_urls[auction])
                 .header(AUTHORIZATION, targets.bidders[bidder].clone())
                 .header(CONTENT_TYPE, "application/json")
-                .body(format!("{{\"amount\":{}}}", log.amount(k)))
+                .body({
+                    let mut body = String::with_capacity(32);
+                    log.write_body(k, &mut body);
+                    body
+                })
                 .timeout(timeout);
             send_bid(request, &result, |sent| log.record_sent(auction, k, sent)).await;
         });
@@ -292,9 +302,7 @@ pub async fn run_in_order(
         }
         let bidder = &targets.bidders[bidder_of(auction, k, targets.bidders.len())];
         body.clear();
-        body.push_str("{\"amount\":");
-        body.push_str(&log.amount(k).to_string());
-        body.push('}');
+        log.write_body(k, &mut body);
         log.record_sent(auction, k, sent);
         let auth = [("Authorization", bidder.as_bytes())];
         let path = &targets.bid_paths[auction];
