@@ -44,17 +44,47 @@ fn group_of(pid: u32, comm: &str, platform: &[u32], me: u32) -> Option<&'static 
     }
 }
 
-/// `(comm, utime + stime)` of one `/proc/<pid>/stat` line. The command name sits in
-/// parentheses and may hold spaces, so fields are counted from the last `)`.
+/// `(comm, utime + stime)` of one `/proc/<pid>/stat` line.
 pub fn parse_stat(stat: &str) -> Option<(String, u64)> {
+    let (comm, times) = parse_times(stat)?;
+    Some((comm, times.user + times.system))
+}
+
+/// CPU time of one process (all its threads), in clock ticks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Times {
+    pub user: u64,
+    pub system: u64,
+}
+
+/// `(comm, times)` of one `/proc/<pid>/stat` line. The command name sits in parentheses
+/// and may hold spaces, so fields are counted from the last `)`.
+pub fn parse_times(stat: &str) -> Option<(String, Times)> {
     let open = stat.find('(')?;
     let close = stat.rfind(')')?;
     let comm = stat.get(open + 1..close)?.to_owned();
     let fields: Vec<&str> = stat.get(close + 1..)?.split_whitespace().collect();
     // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-    let utime: u64 = fields.get(11)?.parse().ok()?;
-    let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some((comm, utime + stime))
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    Some((comm, Times { user, system }))
+}
+
+/// The CPU time `pid` has used so far; `None` once it is gone.
+pub fn times_of(pid: u32) -> Option<Times> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    parse_times(&stat).map(|(_, times)| times)
+}
+
+impl Times {
+    /// Seconds of CPU between `earlier` and now: `(user, system)`.
+    pub fn seconds_since(&self, earlier: &Times) -> (f64, f64) {
+        let per_second = ticks_per_second() as f64;
+        (
+            self.user.saturating_sub(earlier.user) as f64 / per_second,
+            self.system.saturating_sub(earlier.system) as f64 / per_second,
+        )
+    }
 }
 
 /// Busy ticks of the whole machine from the `cpu` line of `/proc/stat` (all but idle
@@ -150,6 +180,14 @@ mod tests {
         let line = "1234 (tokio runtime) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 8 0 100 0 0";
         assert_eq!(parse_stat(line), Some(("tokio runtime".to_owned(), 300)));
         assert_eq!(parse_stat("garbage"), None);
+        let (_, times) = parse_times(line).unwrap();
+        assert_eq!(
+            times,
+            Times {
+                user: 250,
+                system: 50
+            }
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! * [`api`] — the public HTTP API as a script uses it (setup of sellers, bidders, auctions).
 //! * [`load`] — the open-loop bid generator of the bid path.
 //! * [`live_bids`] — the live benchmark's bids: rising amounts that name the bid.
+//! * [`loopback`] — the floor under live fan-out: bare writes to many loopback connections.
 //! * [`sse`] — a minimal Server-Sent Events reader.
 //! * [`watch`] — thousands of SSE watchers, public and private, and their checks.
 //! * [`memory`] — resident memory of the platform's processes.
@@ -29,6 +30,7 @@ pub mod latency;
 pub mod live_bids;
 pub mod live_report;
 pub mod load;
+pub mod loopback;
 pub mod machine;
 pub mod memory;
 pub mod report;
