@@ -21,6 +21,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
+/// Longest `NOTIFICATION_GROUP` taken (a Kafka group id has room for more; a pod's name
+/// has at most 253 characters).
+const MAX_GROUP_LEN: usize = 253;
+
 #[derive(Args, Clone, Debug)]
 #[group(id = "notification")]
 pub struct Config {
@@ -70,6 +74,14 @@ pub struct Config {
     /// Most records the consumer reads (and stores) at once.
     #[arg(long, env = "NOTIFICATION_CONSUMER_BATCH", default_value_t = 1000)]
     pub notification_consumer_batch: usize,
+
+    /// The consumer group this instance reads the event topic in. It must be this
+    /// instance's own: instances sharing a group would split the topic between them. When
+    /// it stays the same across restarts (the pod's name, say), a restarted instance
+    /// resumes after what it has read; unset, every start takes a new group
+    /// (`notification-<random>`) and reads the retained topic from its beginning.
+    #[arg(long, env = "NOTIFICATION_GROUP")]
+    pub notification_group: Option<String>,
 }
 
 impl Config {
@@ -87,6 +99,7 @@ impl Config {
             notification_feed_idle_secs: 600,
             notification_upkeep_secs: 60,
             notification_consumer_batch: 1000,
+            notification_group: None,
         }
     }
 
@@ -111,7 +124,24 @@ impl Config {
             self.notification_upkeep_secs > 0,
             "NOTIFICATION_UPKEEP_SECS must be at least 1"
         );
+        if let Some(group) = &self.notification_group {
+            anyhow::ensure!(
+                !group.is_empty()
+                    && group.len() <= MAX_GROUP_LEN
+                    && group
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')),
+                "NOTIFICATION_GROUP must be 1 to {MAX_GROUP_LEN} letters, digits, '.', '_' or '-'"
+            );
+        }
         Ok(())
+    }
+
+    /// The consumer group of this start (see `NOTIFICATION_GROUP`).
+    fn consumer_group(&self) -> String {
+        self.notification_group
+            .clone()
+            .unwrap_or_else(|| format!("notification-{}", uuid::Uuid::new_v4()))
     }
 }
 
@@ -157,6 +187,7 @@ pub async fn start(
         history: history.clone(),
         bus,
         batch: config.notification_consumer_batch,
+        group: config.consumer_group(),
     };
     started.spawn(consumer.run(shutdown.clone()));
     let upkeep = workers::upkeep::Upkeep {
@@ -205,5 +236,30 @@ mod tests {
         let mut config = Config::for_tests();
         config.notification_wake_pace_ms = 1001;
         assert!(config.validate().is_err());
+    }
+
+    #[test]
+    fn the_group_is_the_one_set_or_new_at_every_start() {
+        let cli = Cli::parse_from([
+            "notification",
+            "--notification-group",
+            "notification-7d9f8-x2k4q",
+        ]);
+        assert!(cli.notification.validate().is_ok());
+        assert_eq!(
+            cli.notification.consumer_group(),
+            "notification-7d9f8-x2k4q"
+        );
+        let unset = Config::for_tests();
+        let (one, two) = (unset.consumer_group(), unset.consumer_group());
+        assert!(one.starts_with("notification-") && two.starts_with("notification-"));
+        assert_ne!(one, two);
+        for bad in ["", "two words", "a/b", &"x".repeat(MAX_GROUP_LEN + 1)] {
+            let config = Config {
+                notification_group: Some(bad.to_owned()),
+                ..Config::for_tests()
+            };
+            assert!(config.validate().is_err(), "{bad:?}");
+        }
     }
 }

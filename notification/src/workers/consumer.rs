@@ -2,12 +2,16 @@
 //!
 //! Design (the same for one instance or many, first start or restart):
 //! * Every instance reads every partition: its consumer group is its own
-//!   (`notification-<uuid>`), so instances never split the topic between them.
-//! * It starts at the earliest retained record. A restarted or added instance therefore
-//!   re-reads the topic; what it already stored costs nothing, because a feed is loaded
-//!   from the history (newest `seq`) before its first event, and an event at or below the
-//!   feed's `seq` is dropped before it is stored or sent. This is also how redeliveries
-//!   and duplicates published twice are dropped.
+//!   (`NOTIFICATION_GROUP`, or `notification-<uuid>` at every start), so instances never
+//!   split the topic between them.
+//! * A group reads from the earliest retained record the first time, and afterwards from
+//!   what it committed: a restart in the same group resumes where the instance stopped,
+//!   an added instance (or a restart in a new group) re-reads the topic. Reading again
+//!   what is stored costs nothing, because a feed is loaded from the history (newest
+//!   `seq`) before its first event, and an event at or below the feed's `seq` is dropped
+//!   before it is stored or sent. This is also how redeliveries and duplicates published
+//!   twice are dropped.
+//! * Offsets are committed only after their batch is stored and sent.
 //! * A batch is stored (one transaction, retried until the database takes it) before any
 //!   of it is sent, so any id a client is given can be resumed from the history.
 //! * A `seq` that jumps (events missing on this instance's path) is filled from the
@@ -43,6 +47,8 @@ pub struct Consumer {
     pub bus: Arc<dyn Bus>,
     /// Most records per poll (and per transaction).
     pub batch: usize,
+    /// The consumer group (this instance's own).
+    pub group: String,
 }
 
 /// A public event this instance has not applied yet.
@@ -54,7 +60,7 @@ struct Fresh {
 
 impl Consumer {
     pub async fn run(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let group = format!("notification-{}", uuid::Uuid::new_v4());
+        let group = self.group.clone();
         let started_at = Utc::now();
         let mut sub = self
             .bus
@@ -88,7 +94,8 @@ impl Consumer {
             if !self.apply(events, caught_up, started_at, &shutdown).await {
                 break;
             }
-            // Nobody else reads with this group; committing keeps its lag visible.
+            // Nobody else reads with this group; committing keeps its lag visible and
+            // lets a restart in the same group resume after this batch.
             if let Err(e) = sub.commit(&next_offsets(&records)).await {
                 tracing::debug!(error = %format!("{e:#}"), "event offset commit failed");
             }

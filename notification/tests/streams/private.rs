@@ -2,7 +2,8 @@
 //! expires.
 
 use crate::support::*;
-use platform_core::log::{EventKind, RejectReason};
+use notification::Config;
+use platform_core::log::{Event, EventKind, RejectReason};
 use platform_core::{BidId, Identity};
 use std::time::Duration;
 
@@ -213,4 +214,57 @@ async fn the_private_stream_ends_when_the_token_expires() {
     expired.expires_at = chrono::Utc::now().timestamp() - 1;
     let res = SseClient::get(&service.url("/api/me/events"), &identity_headers(&expired)).await;
     assert_eq!(res.status, 401);
+}
+
+/// A notice for `who`, dated an hour ahead: an instance that reads it again, even while
+/// catching up with the topic, sends it again.
+async fn outbid_dated_ahead(auction: &Auction, who: &Identity, current_price: i64) {
+    let event = Event {
+        auction_id: auction.id,
+        seq: auction.seq,
+        at: chrono::Utc::now() + chrono::Duration::hours(1),
+        kind: EventKind::Outbid {
+            bidder_id: who.user_id,
+            current_price,
+        },
+    };
+    auction.publish(&event).await;
+}
+
+#[tokio::test]
+async fn a_restart_in_the_same_group_resumes_after_what_the_instance_read() {
+    let bus = new_bus();
+    let database_url = fresh_database().await;
+    let in_group = || Config {
+        notification_group: Some("notification-restarted".to_owned()),
+        ..config()
+    };
+    let alice = user();
+    let auction = Auction::open(&bus).await;
+
+    let first = Service::start(&database_url, &bus, in_group()).await;
+    let mut to_alice = my_stream(&first, &alice, None).await;
+    outbid_dated_ahead(&auction, &alice, 11_000).await;
+    assert_eq!(to_alice.events(1).await[0].data["currentPrice"], 11_000);
+    first.stop().await;
+
+    // Same group: what the first start read is not read again.
+    let second = Service::start(&database_url, &bus, in_group()).await;
+    let mut to_alice = my_stream(&second, &alice, None).await;
+    outbid_dated_ahead(&auction, &alice, 12_000).await;
+    let next = to_alice.events(1).await;
+    assert_eq!(next[0].data["currentPrice"], 12_000, "{next:?}");
+    assert!(no_event_within(&mut to_alice, Duration::from_millis(300)).await);
+    second.stop().await;
+
+    // A new group reads the retained topic from its beginning, both notices included.
+    let third = Service::start(&database_url, &bus, config()).await;
+    let mut to_alice = my_stream(&third, &alice, None).await;
+    let again: Vec<_> = to_alice
+        .events(2)
+        .await
+        .iter()
+        .map(|e| e.data["currentPrice"].clone())
+        .collect();
+    assert_eq!(again, [11_000, 12_000]);
 }
