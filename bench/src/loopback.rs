@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 /// Connections opened from one source address (ephemeral ports are per address pair).
 const CONNECTIONS_PER_ADDRESS: usize = 5_000;
 
+/// Longest a round of the tokio writer may take before the run is given up.
+const ROUND_LIMIT: Duration = Duration::from_secs(60);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum WriterKind {
     /// One thread, a loop over non-blocking sockets.
@@ -102,14 +105,37 @@ pub struct ReadTotals {
     pub closed: u64,
 }
 
-/// Accepts `count` connections on `listener`, ready for non-blocking writes.
-pub fn accept(listener: &TcpListener, count: usize) -> io::Result<Vec<TcpStream>> {
+/// Accepts `count` connections on `listener`, ready for non-blocking writes; an error if
+/// they have not all come within `within`.
+pub fn accept(
+    listener: &TcpListener,
+    count: usize,
+    within: Duration,
+) -> io::Result<Vec<TcpStream>> {
+    let deadline = Instant::now() + within;
+    listener.set_nonblocking(true)?;
     let mut streams = Vec::with_capacity(count);
     while streams.len() < count {
-        let (stream, _) = listener.accept()?;
-        stream.set_nodelay(true)?;
-        stream.set_nonblocking(true)?;
-        streams.push(stream);
+        match listener.accept() {
+            Ok((stream, _)) => {
+                stream.set_nodelay(true)?;
+                stream.set_nonblocking(true)?;
+                streams.push(stream);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if Instant::now() >= deadline {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!(
+                            "{} of {count} connections came in {within:?}",
+                            streams.len()
+                        ),
+                    ));
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(streams)
 }
@@ -266,7 +292,15 @@ fn tokio_write_rounds(
             finished.0.store(0, Ordering::Release);
             let all_done = finished.1.notified();
             round_tx.send_modify(|r| *r += 1);
-            all_done.await;
+            // A connection whose write failed never reports: the run ends with an error.
+            tokio::time::timeout(ROUND_LIMIT, all_done)
+                .await
+                .map_err(|_| {
+                    io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("a round did not finish within {ROUND_LIMIT:?}"),
+                    )
+                })?;
             written.rounds += 1;
             written.writes += count as u64;
             written.round_times.record(round.elapsed());
@@ -408,7 +442,7 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let to = listener.local_addr().unwrap();
         let readers = std::thread::spawn(move || connect(to, count).unwrap());
-        let writers = accept(&listener, count).unwrap();
+        let writers = accept(&listener, count, Duration::from_secs(30)).unwrap();
         (writers, readers.join().unwrap())
     }
 
@@ -466,6 +500,13 @@ mod tests {
         assert!(joined.ends_with(b"\r\n"));
         assert_eq!(payload.len(), 5 + 300 + 2);
         assert_eq!(Payload::new(300, false).len(), 300);
+    }
+
+    #[test]
+    fn connections_that_never_come_are_an_error_not_a_wait() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let err = accept(&listener, 1, Duration::from_millis(50)).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
     }
 
     #[test]

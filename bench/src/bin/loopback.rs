@@ -83,7 +83,8 @@ fn main() -> anyhow::Result<()> {
     let reader_pid = child.id();
     let mut lines = BufReader::new(child.stdout.take().context("reader's output")?).lines();
 
-    let streams = loopback::accept(&listener, args.streams as usize)?;
+    let streams = loopback::accept(&listener, args.streams as usize, Duration::from_secs(120))
+        .context("waiting for the reading side's connections")?;
     match lines.next() {
         Some(Ok(line)) if line == "connected" => {}
         other => bail!("the reading side did not connect: {other:?}"),
