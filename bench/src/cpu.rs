@@ -87,6 +87,24 @@ impl Times {
     }
 }
 
+/// Write calls (`write`, `writev`, ...; not `send`) the processes `pids` have made so far,
+/// from `/proc/<pid>/io`; `None` when one of them cannot be read.
+pub fn write_calls(pids: &[u32]) -> Option<u64> {
+    pids.iter()
+        .map(|pid| {
+            let io = std::fs::read_to_string(format!("/proc/{pid}/io")).ok()?;
+            parse_write_calls(&io)
+        })
+        .sum()
+}
+
+/// The `syscw` count of a `/proc/<pid>/io` text.
+pub fn parse_write_calls(io: &str) -> Option<u64> {
+    io.lines()
+        .find_map(|line| line.strip_prefix("syscw:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
 /// Busy ticks of the whole machine from the `cpu` line of `/proc/stat` (all but idle
 /// and iowait).
 pub fn parse_machine_busy(proc_stat: &str) -> Option<u64> {
@@ -187,6 +205,25 @@ mod tests {
                 user: 250,
                 system: 50
             }
+        );
+    }
+
+    #[test]
+    fn write_calls_are_read_from_the_io_counters() {
+        let io = "rchar: 100\nwchar: 200\nsyscr: 3\nsyscw: 4567\nread_bytes: 0\n";
+        assert_eq!(parse_write_calls(io), Some(4567));
+        assert_eq!(parse_write_calls("rchar: 1\n"), None);
+        let me = std::process::id();
+        let before = write_calls(&[me]).expect("this process's counters");
+        use std::io::Write;
+        let mut sink =
+            std::fs::File::create(std::env::temp_dir().join(format!("syscw-{me}"))).unwrap();
+        sink.write_all(b"x").unwrap();
+        assert!(write_calls(&[me]).unwrap() > before);
+        assert_eq!(
+            write_calls(&[me, u32::MAX]),
+            None,
+            "a process that is not there"
         );
     }
 

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use bench::api::{http_client, Api, Lots, User};
 use bench::cluster::{BusChoice, Cluster, ClusterConfig, PlatformArgs, Topology};
 use bench::live_bids::{self, BidLog, BidOrder, BidTargets, LiveBidConfig, PipelineTargets};
-use bench::live_report::LiveRun;
+use bench::live_report::{LiveRun, Writes};
 use bench::machine::{raise_open_files_limit, Machine};
 use bench::memory::Resident;
 use bench::watch::{Opened, WatchPlan, Watchers};
@@ -228,6 +228,7 @@ async fn run(
     ));
     let pids = cluster.pids();
     let cpu_before = cpu::Sample::take(&pids);
+    let writes_before = (cpu::write_calls(&pids), Instant::now());
     let prices_before = watchers.prices_received();
     let first_bid = Instant::now();
     let load = match args.bids {
@@ -258,6 +259,13 @@ async fn run(
     };
     let prices_during_load = watchers.prices_received() - prices_before;
     let cpu = cpu::Sample::take(&pids).since(&cpu_before);
+    let platform_writes = match (writes_before, cpu::write_calls(&pids)) {
+        ((Some(before), at), Some(after)) => Some(Writes {
+            calls: after.saturating_sub(before),
+            window: at.elapsed(),
+        }),
+        _ => None,
+    };
     sampling.store(false, Ordering::Relaxed);
     sampler.await.ok();
     cluster.check_alive()?;
@@ -320,6 +328,7 @@ async fn run(
         delivery_window,
         short,
         cpu,
+        platform_writes,
     })
 }
 

@@ -53,6 +53,15 @@ pub struct LiveRun {
     /// Watchers still short of the final state when the run stopped waiting.
     pub short: usize,
     pub cpu: Usage,
+    /// The platform's write calls while the bids ran, when they could be read.
+    pub platform_writes: Option<Writes>,
+}
+
+/// Write calls counted over a window.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Writes {
+    pub calls: u64,
+    pub window: Duration,
 }
 
 /// Figures derived from the tallies.
@@ -154,6 +163,26 @@ impl LiveRun {
         )
     }
 
+    /// The platform's writes while the bids ran: how many a second, the price events each
+    /// carried on average, and the platform's CPU per write.
+    pub fn writes_text(&self) -> Option<String> {
+        let w = self.platform_writes?;
+        let calls = w.calls.max(1) as f64;
+        let seconds = w.window.as_secs_f64().max(1e-9);
+        let platform_cores = self
+            .cpu
+            .cores
+            .iter()
+            .find(|(group, _)| *group == crate::cpu::GROUPS[0])
+            .map_or(0.0, |(_, cores)| *cores);
+        Some(format!(
+            "{:.0}/s, {:.1} price events and {:.1} µs of platform CPU per write",
+            w.calls as f64 / seconds,
+            self.prices_during_load as f64 / calls,
+            platform_cores * seconds / calls * 1e6
+        ))
+    }
+
     pub fn verdict(&self) -> String {
         let c = self.checks();
         let p99 = self.watched.price_latency.summary().p99;
@@ -244,7 +273,24 @@ mod tests {
                 cores: Vec::new(),
                 machine_busy_cores: 0.0,
             },
+            platform_writes: None,
         }
+    }
+
+    #[test]
+    fn writes_are_told_per_second_per_event_and_per_cpu() {
+        let mut run = run(Vec::new(), Vec::new(), Vec::new());
+        assert_eq!(run.writes_text(), None);
+        run.prices_during_load = 2_000_000;
+        run.cpu.cores = vec![("platform", 0.9), ("postgres", 0.2)];
+        run.platform_writes = Some(Writes {
+            calls: 100_000,
+            window: Duration::from_secs(2),
+        });
+        assert_eq!(
+            run.writes_text().unwrap(),
+            "50000/s, 20.0 price events and 18.0 µs of platform CPU per write"
+        );
     }
 
     fn public(auction: usize, first: i64, last: i64, gaps: u64) -> Tally {

@@ -173,6 +173,9 @@ impl LiveRun {
         for (group, cores) in &self.cpu.cores {
             w(&mut o, group, format!("{cores:.2}"));
         }
+        if let Some(writes) = self.writes_text() {
+            w(&mut o, "platform writes", writes);
+        }
         let _ = writeln!(o, "target: {}", self.verdict());
         o
     }
@@ -281,6 +284,9 @@ impl LiveRun {
             .map(|(g, c)| format!("{g} {c:.2}"))
             .collect();
         row("CPU cores during the bids", cpu.join(", "));
+        if let Some(writes) = self.writes_text() {
+            row("platform write calls during the bids", writes);
+        }
         row(
             "target (p99 < 100 ms, 0 gaps/dups, < 16 KB per stream)",
             self.verdict(),
