@@ -10,7 +10,10 @@
 //!   what is stored costs nothing, because a feed is loaded from the history (newest
 //!   `seq`) before its first event, and an event at or below the feed's `seq` is dropped
 //!   before it is stored or sent. This is also how redeliveries and duplicates published
-//!   twice are dropped.
+//!   twice are dropped. An instance that comes back in its group within the broker's
+//!   session timeout of a crash shares the group with its dead self until the broker
+//!   notices (6 s): events of the partitions still given to the dead member arrive that
+//!   much later, none is lost.
 //! * Offsets are committed only after their batch is stored and sent.
 //! * A batch is stored (one transaction, retried until the database takes it) before any
 //!   of it is sent, so any id a client is given can be resumed from the history.
