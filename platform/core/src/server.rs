@@ -89,21 +89,18 @@ pub async fn serve_connections(
             match opens_a_stream(&stream, HEADER_READ_TIMEOUT, &shutdown).await {
                 None => {}
                 Some(false) => served.serve(stream).await,
-                // A socket belongs to the runtime whose driver it is registered with.
-                Some(true) => match stream.into_std() {
-                    Ok(stream) => {
-                        tracker.spawn_on(
-                            async move {
-                                match TcpStream::from_std(stream) {
-                                    Ok(stream) => served.serve(stream).await,
-                                    Err(e) => tracing::debug!(error = %e, "moving a stream failed"),
-                                }
-                            },
-                            &streams,
-                        );
-                    }
-                    Err(e) => tracing::debug!(error = %e, "moving a stream failed"),
-                },
+                // A socket belongs to the runtime whose driver it is registered with: it
+                // leaves this one here and joins the stream runtime's over there.
+                Some(true) => {
+                    let leaving = stream.into_std();
+                    let moved = async move {
+                        match leaving.and_then(TcpStream::from_std) {
+                            Ok(stream) => served.serve(stream).await,
+                            Err(e) => tracing::debug!(error = %e, "moving a stream failed"),
+                        }
+                    };
+                    tracker.spawn_on(moved, &streams);
+                }
             }
         });
     }
