@@ -80,7 +80,7 @@ impl Payload {
 }
 
 /// What the writing side did.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Written {
     /// Rounds over every connection (the most any one thread made, with several).
     pub rounds: u64,
@@ -195,7 +195,7 @@ pub fn write_rounds(
                     })
                     .collect()
             });
-            let mut all = Written::new();
+            let mut all = Written::default();
             let mut streams = Vec::new();
             for one in done {
                 let (written, share) = one?;
@@ -220,7 +220,7 @@ fn bare_write_rounds(
 ) -> io::Result<(Written, Vec<TcpStream>)> {
     let slices = payload.slices();
     let whole = payload.len();
-    let mut written = Written::new();
+    let mut written = Written::default();
     let start = Instant::now();
     while start.elapsed() < seconds {
         let round = Instant::now();
@@ -285,7 +285,7 @@ fn tokio_write_rounds(
                 stream.into_std()
             }));
         }
-        let mut written = Written::new();
+        let mut written = Written::default();
         let start = Instant::now();
         while start.elapsed() < seconds {
             let round = Instant::now();
@@ -315,19 +315,6 @@ fn tokio_write_rounds(
         written.short = short.load(Ordering::Relaxed);
         Ok((written, streams))
     })
-}
-
-impl Written {
-    fn new() -> Self {
-        Self {
-            rounds: 0,
-            writes: 0,
-            short: 0,
-            bytes: 0,
-            round_times: Latencies::new(),
-            elapsed: Duration::ZERO,
-        }
-    }
 }
 
 /// Reads every stream until each has ended or `deadline` passes; what was read is dropped.

@@ -9,7 +9,7 @@ use bench::cpu::{times_of, Times};
 use bench::latency::ms;
 use bench::loopback::{self, Payload, ReaderKind, WriterKind};
 use bench::machine::{raise_open_files_limit, Machine};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Command, Stdio};
@@ -76,7 +76,7 @@ fn main() -> anyhow::Result<()> {
         .args(["--read-from", &address.to_string()])
         .args(["--streams", &args.streams.to_string()])
         .args(["--seconds", &args.seconds.to_string()])
-        .args(["--reader", reader_name(args.reader)])
+        .args(["--reader", &value_name(args.reader)])
         .stdout(Stdio::piped())
         .spawn()
         .context("starting the reading side")?;
@@ -160,11 +160,12 @@ fn own_times() -> anyhow::Result<Times> {
     times_of(std::process::id()).context("reading /proc/self/stat")
 }
 
-fn reader_name(kind: ReaderKind) -> &'static str {
-    match kind {
-        ReaderKind::Bare => "bare",
-        ReaderKind::Tokio => "tokio",
-    }
+/// How `value` is written on the command line.
+fn value_name(value: impl ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
 }
 
 /// The reading side: connects, says so, reads until every connection ends (or well past
