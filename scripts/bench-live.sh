@@ -19,7 +19,7 @@ if [[ " $* " == *" split "* || " $* " == *"--topology=split"* ]]; then
 fi
 
 log "building the release binaries"
-cargo build --release --locked -p bench -p gateway --bin platform --bin live
+cargo build --release --locked -p bench -p platform-app --bin platform --bin live
 
 log "running the live-updates benchmark"
 "$CARGO_TARGET_DIR/release/live" --platform-bin "$CARGO_TARGET_DIR/release/platform" "$@"

@@ -15,7 +15,7 @@ start_tansu "$KAFKA_PORT"
 export KAFKA_URL="127.0.0.1:$KAFKA_PORT"
 
 log "building the release binaries"
-cargo build --release --locked -p bench -p gateway --bin platform --bin bid-path
+cargo build --release --locked -p bench -p platform-app --bin platform --bin bid-path
 
 log "running the bid-path benchmark"
 "$CARGO_TARGET_DIR/release/bid-path" --platform-bin "$CARGO_TARGET_DIR/release/platform" "$@"

@@ -212,7 +212,7 @@ impl Cluster {
     pub async fn start(config: &ClusterConfig) -> anyhow::Result<Self> {
         anyhow::ensure!(
             config.binary.is_file(),
-            "no platform binary at {} (build it with `cargo build --release -p gateway --bin platform`)",
+            "no platform binary at {} (build it with `cargo build --release -p platform-app --bin platform`)",
             config.binary.display()
         );
         anyhow::ensure!(

@@ -2,6 +2,7 @@
 //! (`sqlx::query`/`query_as`); the tables live in the `auction` schema (see `migrations/`).
 
 pub mod auctions;
+pub mod export;
 pub mod outbox;
 pub mod read_model;
 pub mod scheduler;

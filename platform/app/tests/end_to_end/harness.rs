@@ -3,7 +3,7 @@
 
 use crate::client::{Api, User};
 use clap::Parser;
-use gateway::roles::PlatformConfig;
+use platform_app::roles::PlatformConfig;
 use tokio_util::sync::CancellationToken;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
@@ -74,7 +74,7 @@ impl Platform {
         let rules = config.bidding.rules().unwrap();
         let shutdown = CancellationToken::new();
         let bus = platform_bus::connect(&config.common.bus_url).await.unwrap();
-        let (started, address) = gateway::roles::start_on(&config, bus.clone(), shutdown.clone())
+        let (started, address) = platform_app::roles::start_on(&config, bus.clone(), shutdown.clone())
             .await
             .expect("the platform starts");
         let listener = tokio::net::TcpListener::bind(address).await.unwrap();

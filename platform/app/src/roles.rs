@@ -4,7 +4,7 @@
 //! run elsewhere. The code of a role is the same in every combination; only how the
 //! gateway reaches the services changes.
 
-use crate::{Config as GatewayConfig, Upstream};
+use gateway::{Config as GatewayConfig, Upstream};
 use clap::{Args, ValueEnum};
 use platform_core::config::Common;
 use platform_core::service::Started;
@@ -133,7 +133,7 @@ pub async fn start_on(
             }
             None => (Upstream::Remote(config.gateway.remote_services()), None),
         };
-        let gateway = crate::build(
+        let gateway = gateway::build(
             &config.common,
             &config.gateway,
             upstream,

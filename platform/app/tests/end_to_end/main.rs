@@ -10,5 +10,6 @@ mod journey;
 mod live;
 mod live_processes;
 mod processes;
+mod rebuild;
 mod restart;
 mod search;
