@@ -3,8 +3,8 @@
 //!
 //! Who owns what: this service owns the catalog (what is sold, by whom, when it runs).
 //! The bid engine owns prices, bids and results; it learns about auctions only from the
-//! commands this service puts on [`platform_core::COMMAND_TOPIC`] and reports every change
-//! on [`platform_core::EVENT_TOPIC`], which the read model mirrors back into the rows.
+//! commands this service puts on [`vocabulary::topics::COMMANDS`] and reports every change
+//! on [`vocabulary::topics::EVENTS`], which the read model mirrors back into the rows.
 //! The one event this service puts on that topic itself is private: `auction.ending`, to
 //! the watchers of an auction about to end (the watchlist lives here).
 //!
@@ -22,11 +22,11 @@ use clap::Args;
 use platform_bus::Bus;
 use platform_core::config::Common;
 use platform_core::service::Started;
-use platform_core::{COMMAND_TOPIC, EVENT_TOPIC};
 use std::sync::Arc;
 use std::time::Duration;
 use store::outbox::Outbox;
 use tokio_util::sync::CancellationToken;
+use vocabulary::{topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC};
 use workers::read_model::ReadModel;
 use workers::relay::{Relay, RelayWaker};
 use workers::scheduler::Scheduler;

@@ -21,13 +21,13 @@
 
 use crate::http1;
 use crate::load::{send_bid, tally, LoadResult, LATE_AFTER};
-use platform_core::Amount;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use vocabulary::Amount;
 
 /// How the bids are sent (see the module's documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

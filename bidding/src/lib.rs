@@ -18,9 +18,9 @@ use clap::Args;
 use platform_bus::Bus;
 use platform_core::config::Common;
 use platform_core::service::Started;
-use platform_core::{COMMAND_TOPIC, EVENT_TOPIC};
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
+use vocabulary::{topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC};
 
 #[derive(Args, Clone, Debug)]
 #[group(id = "bidding")]

@@ -7,12 +7,14 @@ use bidding::engine::Engine;
 use chrono::{Duration as Span, Utc};
 use platform_bus::memory::{partition_for_key, MemoryBus};
 use platform_bus::{Bus, StartFrom};
-use platform_core::log::{Command, Event, EventKind, Terms};
-use platform_core::{AuctionId, BidId, Currency, UserId, COMMAND_TOPIC, EVENT_TOPIC};
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+use vocabulary::{
+    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, BidId, Command,
+    Currency, Event, EventKind, Terms, UserId,
+};
 
 const PARTITIONS: i32 = 4;
 
@@ -271,7 +273,7 @@ async fn events_left_in_the_outbox_are_relayed_when_a_partition_is_taken_over() 
         auction_id: id,
         seq: 7,
         at: Utc::now(),
-        kind: platform_core::log::EventKind::Outbid {
+        kind: vocabulary::EventKind::Outbid {
             bidder_id: UserId::new(),
             current_price: 1_250,
         },

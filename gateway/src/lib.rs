@@ -12,7 +12,6 @@ mod config;
 pub mod http;
 pub mod limiter;
 pub mod openapi;
-pub mod roles;
 pub mod tokens;
 pub mod upstream;
 pub mod web;

@@ -6,9 +6,10 @@
 use crate::accounts::domain::User;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use platform_core::{Identity, Role, UserId};
+use platform_core::{Identity, Role};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
+use vocabulary::UserId;
 
 /// Shortest configured secret accepted: an HS256 key should carry at least 256 bits.
 pub const MIN_SECRET_BYTES: usize = 32;

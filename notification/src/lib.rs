@@ -16,10 +16,10 @@ use clap::Args;
 use platform_bus::Bus;
 use platform_core::config::Common;
 use platform_core::service::Started;
-use platform_core::EVENT_TOPIC;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use vocabulary::topics::EVENTS as EVENT_TOPIC;
 
 /// Longest `NOTIFICATION_GROUP` taken (a Kafka group id has room for more; a pod's name
 /// has at most 253 characters).

@@ -5,8 +5,7 @@ use crate::domain::query::{SearchQuery, Sort};
 use crate::domain::{AuctionDoc, Change};
 use crate::port::{apply, SearchIndex};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use platform_core::log::{AuctionStatus, Listing, PublicState, Terms};
-use platform_core::{Amount, AuctionId, Currency, UserId};
+use vocabulary::{Amount, AuctionId, AuctionStatus, Currency, Listing, PublicState, Terms, UserId};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap()

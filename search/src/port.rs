@@ -13,8 +13,8 @@
 use crate::domain::query::{SearchPage, SearchQuery};
 use crate::domain::{AuctionDoc, Change};
 use async_trait::async_trait;
-use platform_core::AuctionId;
 use std::collections::HashMap;
+use vocabulary::AuctionId;
 
 #[async_trait]
 pub trait SearchIndex: Send + Sync + 'static {

@@ -7,8 +7,6 @@ use axum::body::Bytes;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use parking_lot::Mutex;
-use platform_core::log::AuctionStatus;
-use platform_core::AuctionId;
 use search::adapters::elastic::{dsl, ElasticIndex};
 use search::contract::{state, words};
 use search::domain::query::{SearchQuery, Sort};
@@ -16,6 +14,7 @@ use search::domain::AuctionDoc;
 use search::port::{apply, SearchIndex};
 use serde_json::{json, Value};
 use std::sync::Arc;
+use vocabulary::{AuctionId, AuctionStatus};
 
 #[derive(Default)]
 struct Cluster {

@@ -8,14 +8,16 @@ use http_body_util::BodyExt;
 use platform_bus::memory::MemoryBus;
 use platform_bus::Bus;
 use platform_core::config::Common;
-use platform_core::log::{AuctionStatus, Command, Event, EventKind, Listing, PublicState};
-use platform_core::{AuctionId, BidId, UserId, COMMAND_TOPIC, EVENT_TOPIC};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+use vocabulary::{
+    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, AuctionStatus,
+    BidId, Command, Event, EventKind, Listing, PublicState, UserId,
+};
 
 struct Service {
     started: platform_core::service::Started,

@@ -2,8 +2,7 @@
 //! (owned by the bid engine, mirrored from its events).
 
 use chrono::{DateTime, Utc};
-use platform_core::log::{AuctionStatus, Listing, Terms};
-use platform_core::{Amount, AuctionId, Currency, UserId};
+use vocabulary::{Amount, AuctionId, AuctionStatus, Currency, Listing, Terms, UserId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Auction {

@@ -1,6 +1,7 @@
 //! The fixed list of categories a listing can be filed under.
 
 use super::Invalid;
+use vocabulary::ErrorCode;
 
 /// A listing's category. The API spells them in lower case; anything else is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -50,7 +51,7 @@ impl Category {
             .ok_or_else(|| {
                 let known: Vec<&str> = Self::ALL.iter().map(|c| c.as_str()).collect();
                 Invalid::new(
-                    "invalid_category",
+                    ErrorCode::InvalidCategory,
                     format!("category must be one of {}", known.join(", ")),
                 )
             })
@@ -67,7 +68,7 @@ mod tests {
             assert_eq!(Category::parse(c.as_str()), Ok(c));
         }
         assert_eq!(
-            Category::parse("Electronics").unwrap_err().code,
+            Category::parse("Electronics").unwrap_err().code.as_str(),
             "invalid_category"
         );
         assert!(Category::parse("").is_err());

@@ -1,8 +1,8 @@
 //! What a seller may put up for sale: the rules of `POST /api/auctions`.
 
 use super::{Category, Invalid};
-use platform_core::money::is_valid_amount;
-use platform_core::{Amount, Currency};
+use vocabulary::ErrorCode;
+use vocabulary::{money::is_valid_amount, Amount, Currency};
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
@@ -40,34 +40,36 @@ impl ListingDraft {
         let title_chars = title.chars().count();
         if title_chars == 0 || title_chars > MAX_TITLE_CHARS {
             return Err(Invalid::new(
-                "invalid_title",
+                ErrorCode::InvalidTitle,
                 format!("title must be 1 to {MAX_TITLE_CHARS} characters"),
             ));
         }
         if title.chars().any(char::is_control) {
             return Err(Invalid::new(
-                "invalid_title",
+                ErrorCode::InvalidTitle,
                 "title must not contain control characters",
             ));
         }
         let description = self.description.trim();
         if description.chars().count() > MAX_DESCRIPTION_CHARS {
             return Err(Invalid::new(
-                "invalid_description",
+                ErrorCode::InvalidDescription,
                 format!("description must be at most {MAX_DESCRIPTION_CHARS} characters"),
             ));
         }
         let category = Category::parse(&self.category)?;
         let currency = match self.currency.as_deref() {
             None => Currency::default(),
-            Some(code) => Currency::parse(code).map_err(|m| Invalid::new("invalid_currency", m))?,
+            Some(code) => {
+                Currency::parse(code).map_err(|m| Invalid::new(ErrorCode::InvalidCurrency, m))?
+            }
         };
         check_amount("startingPrice", self.starting_price)?;
         if let Some(reserve) = self.reserve_price {
             check_amount("reservePrice", reserve)?;
             if reserve < self.starting_price {
                 return Err(Invalid::new(
-                    "invalid_reserve_price",
+                    ErrorCode::InvalidReservePrice,
                     "reservePrice must be at least startingPrice",
                 ));
             }
@@ -76,13 +78,13 @@ impl ListingDraft {
             check_amount("buyNowPrice", buy_now)?;
             if buy_now <= self.starting_price {
                 return Err(Invalid::new(
-                    "invalid_buy_now_price",
+                    ErrorCode::InvalidBuyNowPrice,
                     "buyNowPrice must be above startingPrice",
                 ));
             }
             if self.reserve_price.is_some_and(|reserve| buy_now < reserve) {
                 return Err(Invalid::new(
-                    "invalid_buy_now_price",
+                    ErrorCode::InvalidBuyNowPrice,
                     "buyNowPrice must be at least reservePrice",
                 ));
             }
@@ -104,10 +106,10 @@ fn check_amount(field: &str, amount: Amount) -> Result<(), Invalid> {
         Ok(())
     } else {
         Err(Invalid::new(
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             format!(
                 "{field} must be a positive whole amount of at most {}",
-                platform_core::money::MAX_AMOUNT
+                vocabulary::money::MAX_AMOUNT
             ),
         ))
     }
@@ -130,7 +132,7 @@ mod tests {
     }
 
     fn code(d: ListingDraft) -> &'static str {
-        d.validate().unwrap_err().code
+        d.validate().unwrap_err().code.as_str()
     }
 
     #[test]

@@ -12,20 +12,23 @@ pub mod listing;
 pub mod window;
 
 pub use auction::Auction;
+use vocabulary::ErrorCode;
+
 pub use category::Category;
 pub use cursor::Cursor;
 pub use listing::{Listing, ListingDraft};
 pub use window::Window;
 
-/// Why an input was refused. `code` is the stable API error code, `message` says what to fix.
+/// Why an input was refused. `code` is the stable API error code (from the table),
+/// `message` says what to fix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invalid {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl Invalid {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),

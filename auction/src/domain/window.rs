@@ -2,6 +2,7 @@
 
 use super::Invalid;
 use chrono::{DateTime, Duration, Utc};
+use vocabulary::ErrorCode;
 
 /// Longest an auction may run.
 pub const MAX_DURATION: Duration = Duration::days(30);
@@ -26,25 +27,25 @@ impl Window {
     ) -> Result<Self, Invalid> {
         if ends_at <= starts_at {
             return Err(Invalid::new(
-                "invalid_window",
+                ErrorCode::InvalidWindow,
                 "endsAt must be after startsAt",
             ));
         }
         if ends_at <= now {
             return Err(Invalid::new(
-                "invalid_window",
+                ErrorCode::InvalidWindow,
                 "endsAt must be in the future",
             ));
         }
         if ends_at - starts_at > MAX_DURATION {
             return Err(Invalid::new(
-                "invalid_window",
+                ErrorCode::InvalidWindow,
                 "an auction may run at most 30 days",
             ));
         }
         if starts_at - now > MAX_LEAD {
             return Err(Invalid::new(
-                "invalid_window",
+                ErrorCode::InvalidWindow,
                 "startsAt must be within 365 days",
             ));
         }

@@ -6,8 +6,10 @@ use super::AppState;
 use crate::domain::Window;
 use crate::store::{self, outbox};
 use axum::extract::State;
-use platform_core::log::Command;
-use platform_core::{ApiError, ApiJson, ApiPath, AuctionId, Identity};
+use platform_core::ErrorCode;
+use platform_core::{ApiError, ApiJson, ApiPath, Identity};
+use vocabulary::AuctionId;
+use vocabulary::Command;
 
 /// Sets or moves the window of a `pending` or not-yet-opened `scheduled` auction. The
 /// platform opens it at `startsAt` and closes it at `endsAt` (plus any soft-close extension).
@@ -103,8 +105,8 @@ fn invalid_state(current: &crate::domain::Auction, wanted: &str) -> ApiError {
     } else {
         current.status.as_str()
     };
-    ApiError::conflict(
-        "invalid_state",
+    ApiError::new(
+        ErrorCode::InvalidState,
         format!("an auction that is {is} cannot be {wanted}"),
     )
 }

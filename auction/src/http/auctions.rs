@@ -8,8 +8,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use platform_core::cursor::{next_page, page_limit};
 use platform_core::identity::MaybeIdentity;
-use platform_core::log::{AuctionStatus, Command};
-use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, AuctionId, Identity};
+use platform_core::ErrorCode;
+use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, Identity};
+use vocabulary::AuctionId;
+use vocabulary::{AuctionStatus, Command};
 
 const DEFAULT_PAGE: i64 = 20;
 const MAX_PAGE: i64 = 100;
@@ -67,8 +69,8 @@ pub async fn list(
     let status = match query.status.as_deref() {
         None => None,
         Some(s) => Some(AuctionStatus::parse(s).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_status",
+            ApiError::new(
+                ErrorCode::InvalidStatus,
                 "status must be one of pending, scheduled, open, closed, cancelled",
             )
         })?),

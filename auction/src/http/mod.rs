@@ -38,7 +38,7 @@ pub fn router(state: AppState) -> Router {
 
 impl From<Invalid> for ApiError {
     fn from(invalid: Invalid) -> Self {
-        ApiError::bad_request(invalid.code, invalid.message)
+        ApiError::new(invalid.code, invalid.message)
     }
 }
 

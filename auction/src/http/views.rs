@@ -2,10 +2,10 @@
 
 use crate::domain::{Auction, ListingDraft};
 use chrono::{DateTime, Utc};
-use platform_core::{Amount, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use vocabulary::{Amount, UserId};
 
 /// An auction as anyone may see it. `reservePrice` is present only for its seller.
 #[derive(Clone, Debug, Serialize, ToSchema)]

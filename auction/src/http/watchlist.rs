@@ -5,7 +5,8 @@ use super::AppState;
 use crate::store;
 use axum::extract::State;
 use axum::http::StatusCode;
-use platform_core::{ApiError, ApiJson, ApiPath, AuctionId, Identity};
+use platform_core::{ApiError, ApiJson, ApiPath, Identity};
+use vocabulary::AuctionId;
 
 /// Watches an auction (watching it again changes nothing).
 #[utoipa::path(

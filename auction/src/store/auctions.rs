@@ -2,10 +2,9 @@
 
 use crate::domain::{Auction, Category, Cursor, Listing, Window};
 use chrono::{DateTime, Utc};
-use platform_core::log::AuctionStatus;
-use platform_core::{AuctionId, Currency, UserId};
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
+use vocabulary::{AuctionId, AuctionStatus, Currency, UserId};
 
 /// Every column a view needs, read through the alias `a`.
 pub(crate) const COLUMNS: &str = "a.id, a.seller_id, a.title, a.description, a.category, \

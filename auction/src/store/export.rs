@@ -4,11 +4,10 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use platform_core::log::{AuctionStatus, Listing, PublicState, Terms};
-use platform_core::{AuctionId, Currency, UserId};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 use std::str::FromStr;
+use vocabulary::{AuctionId, AuctionStatus, Currency, Listing, PublicState, Terms, UserId};
 
 /// One auction as the catalog holds it: terms, words and the newest public state.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,8 +39,7 @@ impl Catalog {
     /// Opens `database_url`'s catalog, to be read `batch` auctions at a time.
     pub async fn open(database_url: &str, batch: usize) -> anyhow::Result<Self> {
         anyhow::ensure!(batch > 0, "an export batch holds at least one auction");
-        let opts =
-            PgConnectOptions::from_str(database_url).context("DATABASE_URL is not valid")?;
+        let opts = PgConnectOptions::from_str(database_url).context("DATABASE_URL is not valid")?;
         let pool = PgPoolOptions::new()
             .max_connections(1)
             .connect_with(opts)
@@ -69,7 +67,10 @@ impl Catalog {
             .bind(self.batch)
             .fetch_all(&mut *self.tx)
             .await?;
-        let entries = rows.iter().map(entry_of).collect::<anyhow::Result<Vec<_>>>()?;
+        let entries = rows
+            .iter()
+            .map(entry_of)
+            .collect::<anyhow::Result<Vec<_>>>()?;
         if let Some(last) = entries.last() {
             self.after = Some(last.id.0);
         }

@@ -6,10 +6,11 @@
 //! enqueues, so two transactions about one auction take their outbox ids one after the
 //! other, and the relay publishes them in id order.
 
-use platform_core::log::{Command, Event};
-use platform_core::{COMMAND_TOPIC, EVENT_TOPIC};
 use sqlx::PgConnection;
 use uuid::Uuid;
+use vocabulary::{
+    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, Command, Event,
+};
 
 /// The two outboxes, each with the topic it feeds and a relay of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

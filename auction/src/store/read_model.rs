@@ -6,10 +6,9 @@
 //! belongs to the API (an admin may still move it, and the engine's echo of an older
 //! window must not undo that); from then on the engine owns `ends_at` (soft close).
 
-use platform_core::log::PublicState;
-use platform_core::AuctionId;
 use sqlx::PgConnection;
 use uuid::Uuid;
+use vocabulary::{AuctionId, PublicState};
 
 /// The newest public state seen for one auction.
 #[derive(Clone, Debug)]

@@ -8,9 +8,9 @@
 //! dies with its process) would otherwise leave the auction waiting for good.
 
 use chrono::{DateTime, Utc};
-use platform_core::AuctionId;
 use sqlx::PgConnection;
 use uuid::Uuid;
+use vocabulary::AuctionId;
 
 /// How long an Open or Close may go without effect before it is queued again.
 pub const RESEND_AFTER: chrono::Duration = chrono::Duration::seconds(10);

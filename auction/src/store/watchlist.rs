@@ -3,8 +3,8 @@
 use super::auctions::{into_auctions, AuctionRow, COLUMNS};
 use crate::domain::Auction;
 use chrono::{DateTime, Utc};
-use platform_core::{AuctionId, UserId};
 use sqlx::PgPool;
+use vocabulary::{AuctionId, UserId};
 
 /// Most auctions a watchlist page returns (newest watched first).
 pub const MAX_WATCHLIST_ITEMS: i64 = 1000;

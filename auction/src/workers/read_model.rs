@@ -13,13 +13,12 @@
 use super::pause;
 use crate::store::read_model::{self, Update};
 use platform_bus::{Bus, Pace, Record, StartFrom, Subscription};
-use platform_core::log::Event;
-use platform_core::{AuctionId, EVENT_TOPIC};
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use vocabulary::{topics::EVENTS as EVENT_TOPIC, AuctionId, Event};
 
 /// Consumer group of the read model on the event topic.
 pub const GROUP: &str = "auction-read-model";
@@ -185,7 +184,7 @@ fn next_offsets(records: &[Record]) -> Vec<(i32, i64)> {
 mod tests {
     use super::*;
     use chrono::Utc;
-    use platform_core::log::{AuctionStatus, EventKind, PublicState};
+    use vocabulary::{AuctionStatus, EventKind, PublicState};
 
     fn record(partition: i32, offset: i64, payload: Vec<u8>) -> Record {
         Record {

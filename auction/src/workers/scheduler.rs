@@ -13,12 +13,12 @@
 use super::relay::RelayWaker;
 use crate::store::{self, outbox, scheduler};
 use chrono::{DateTime, Utc};
-use platform_core::log::{Command, Event, EventKind};
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
+use vocabulary::{Command, Event, EventKind};
 
 /// Most opens (and most closes) queued per tick.
 const BATCH: i64 = 200;

@@ -3,9 +3,9 @@
 use crate::support::{admin, id_of, listing, rfc3339, spawn_app, user};
 use axum::http::{Method, StatusCode};
 use chrono::{Duration as Span, Utc};
-use platform_core::log::Command;
 use serde_json::json;
 use std::time::Duration;
+use vocabulary::Command;
 
 #[tokio::test]
 async fn only_admins_schedule() {

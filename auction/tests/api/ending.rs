@@ -6,11 +6,12 @@ use crate::support::{fresh_database, id_of, listing, rfc3339, spawn_app_with, us
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration as Span, Utc};
 use platform_bus::memory::MemoryBus;
-use platform_core::log::{Event, EventKind};
-use platform_core::{Identity, UserId};
+use platform_core::Identity;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
+use vocabulary::UserId;
+use vocabulary::{Event, EventKind};
 
 /// A listing scheduled to have started a second ago and to end in `lasts`, watched by
 /// `watchers`, and opened as the engine would report it (`seq` 1). Returns its id and end.

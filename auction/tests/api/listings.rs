@@ -2,9 +2,9 @@
 
 use crate::support::{id_of, listing, spawn_app, user};
 use axum::http::{Method, StatusCode};
-use platform_core::log::Command;
 use serde_json::{json, Value};
 use std::time::Duration;
+use vocabulary::Command;
 
 #[tokio::test]
 async fn create_returns_a_pending_auction_and_queues_a_list_command() {

@@ -3,10 +3,11 @@
 use crate::support::{id_of, listing, rfc3339, spawn_app, user};
 use axum::http::{Method, StatusCode};
 use chrono::{Duration as Span, Utc};
-use platform_core::log::{AuctionStatus, Event, EventKind, PublicState, Terms};
-use platform_core::{AuctionId, BidId, Currency, UserId};
 use serde_json::json;
 use std::time::Duration;
+use vocabulary::{
+    AuctionId, AuctionStatus, BidId, Currency, Event, EventKind, PublicState, Terms, UserId,
+};
 
 const WITHIN: Duration = Duration::from_secs(10);
 

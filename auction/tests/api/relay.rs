@@ -2,9 +2,9 @@
 
 use crate::support::{fresh_database, id_of, listing, spawn_app_on, user};
 use platform_bus::memory::MemoryBus;
-use platform_core::log::Command;
 use std::sync::Arc;
 use std::time::Duration;
+use vocabulary::Command;
 
 #[tokio::test]
 async fn one_relay_publishes_each_command_once_and_another_takes_over() {

@@ -3,8 +3,8 @@
 use crate::support::{admin, id_of, listing, rfc3339, spawn_app, user};
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration as Span, Utc};
-use platform_core::log::{AuctionStatus, Command, Event, EventKind, PublicState};
 use std::time::Duration;
+use vocabulary::{AuctionStatus, Command, Event, EventKind, PublicState};
 
 pub(crate) fn opened_state(ends_at: DateTime<Utc>) -> PublicState {
     PublicState {

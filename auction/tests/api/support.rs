@@ -8,8 +8,7 @@ use http_body_util::BodyExt;
 use platform_bus::memory::MemoryBus;
 use platform_bus::Bus;
 use platform_core::config::Common;
-use platform_core::log::{Command, Event, EventKind};
-use platform_core::{AuctionId, Identity, Role, UserId, COMMAND_TOPIC, EVENT_TOPIC};
+use platform_core::{Identity, Role};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -17,6 +16,10 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+use vocabulary::{
+    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, UserId,
+};
+use vocabulary::{Command, Event, EventKind};
 
 pub struct TestApp {
     pub router: Router,

@@ -8,13 +8,12 @@ use bench::latency::{ms, Latencies};
 use bench::machine::Machine;
 use chrono::{Duration as Span, TimeZone, Utc};
 use clap::Parser;
-use platform_core::log::{AuctionStatus, Listing, PublicState, Terms};
-use platform_core::{AuctionId, Currency, UserId};
 use search::adapters::embedded::EmbeddedIndex;
 use search::domain::query::{SearchQuery, Sort};
 use search::domain::AuctionDoc;
 use search::port::SearchIndex;
 use std::time::Instant;
+use vocabulary::{AuctionId, AuctionStatus, Currency, Listing, PublicState, Terms, UserId};
 
 #[derive(Parser)]
 #[command(

@@ -6,8 +6,7 @@ use super::bids::{self, BidRequest};
 use super::rules::Rules;
 use super::state::AuctionState;
 use chrono::{DateTime, Utc};
-use platform_core::log::{AuctionStatus, Command, Event, EventKind, RejectReason, Terms};
-use platform_core::BidId;
+use vocabulary::{AuctionStatus, BidId, Command, Event, EventKind, RejectReason, Terms};
 
 /// What one command did: the bid's outcome (exactly one for `PlaceBid` and `BuyNow`, none
 /// otherwise) and the events to publish, in order.

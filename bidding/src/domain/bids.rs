@@ -6,8 +6,7 @@ use super::proxy::{contest, ProxyBid};
 use super::rules::Rules;
 use super::state::{AuctionState, Leader};
 use chrono::{DateTime, Utc};
-use platform_core::log::{AuctionStatus, Event, EventKind, RejectReason};
-use platform_core::{Amount, BidId, UserId};
+use vocabulary::{Amount, AuctionStatus, BidId, Event, EventKind, RejectReason, UserId};
 
 /// What every bid and buy-now request carries.
 #[derive(Clone, Copy, Debug)]

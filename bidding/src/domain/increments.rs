@@ -1,7 +1,7 @@
 //! The bid increment: how much a new bid must add to the current price, by price band.
 
-use platform_core::Amount;
 use std::fmt;
+use vocabulary::Amount;
 
 /// Price bands, each `(from_price, increment)`: from `from_price` upwards (until the next
 /// band starts) a bid must beat the current price by `increment`.

@@ -1,5 +1,5 @@
 //! The bid rules, as pure functions over plain data: an [`AuctionState`] and a
-//! [`Command`](platform_core::log::Command) in, a [`Decision`] (bid outcome and events)
+//! [`Command`](vocabulary::Command) in, a [`Decision`] (bid outcome and events)
 //! out. No I/O, no clock, no randomness: the engine persists the state and publishes the
 //! events; replaying the command log reproduces both exactly.
 

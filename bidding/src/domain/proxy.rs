@@ -4,7 +4,7 @@
 
 use super::increments::IncrementTable;
 use super::state::Leader;
-use platform_core::{Amount, UserId};
+use vocabulary::{Amount, UserId};
 
 /// An accepted bid as the contest sees it. Promised by the caller: `amount` is at least the
 /// minimum next bid and `max_amount >= amount`.

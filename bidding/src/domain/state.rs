@@ -2,10 +2,9 @@
 
 use super::rules::Rules;
 use chrono::{DateTime, Utc};
-use platform_core::log::{AuctionStatus, Event, EventKind, PublicState, Terms};
-use platform_core::{Amount, AuctionId, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use vocabulary::{Amount, AuctionId, AuctionStatus, Event, EventKind, PublicState, Terms, UserId};
 
 /// The whole of one auction as the engine persists it (as JSON). Only [`super::apply`]
 /// changes it, so every change is one the command log can replay.
@@ -237,8 +236,7 @@ fn minimum_bid(
 mod tests {
     use super::super::{apply, IncrementTable};
     use super::*;
-    use platform_core::log::Command;
-    use platform_core::{BidId, Currency};
+    use vocabulary::{BidId, Command, Currency};
 
     fn t(s: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_700_000_000 + s, 0).unwrap()

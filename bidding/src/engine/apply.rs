@@ -6,10 +6,9 @@ use super::Owned;
 use crate::domain::{self, AuctionState, BidOutcome, Rules};
 use crate::store::engine::{self as store, BatchWrite, OffsetAdvance, OutcomeRow, Persisted};
 use platform_bus::Record;
-use platform_core::log::Command;
-use platform_core::{AuctionId, BidId, COMMAND_TOPIC};
 use sqlx::PgPool;
 use std::collections::{BTreeMap, HashSet};
+use vocabulary::{topics::COMMANDS as COMMAND_TOPIC, AuctionId, BidId, Command};
 
 /// Applies `records` (in log order per partition) and stores the outcome; returns what is
 /// left to deliver (`None` when the batch held nothing of the owned partitions).
@@ -193,7 +192,7 @@ fn bid_id_of(command: &Command) -> Option<BidId> {
 fn outcome_row(
     command: &Command,
     outcome: &BidOutcome,
-    price_paid: Option<platform_core::Amount>,
+    price_paid: Option<vocabulary::Amount>,
 ) -> Option<OutcomeRow> {
     let (accepted, reason, seq, bid_id) = match outcome {
         BidOutcome::Accepted { bid_id, seq } => (true, None, Some(*seq), *bid_id),

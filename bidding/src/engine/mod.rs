@@ -19,12 +19,12 @@ mod relay;
 use crate::domain::{AuctionState, Rules};
 use crate::store::engine as store;
 use platform_bus::{Bus, StartFrom, Subscription};
-use platform_core::{AuctionId, COMMAND_TOPIC};
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use vocabulary::{topics::COMMANDS as COMMAND_TOPIC, AuctionId};
 
 use apply::apply_batch;
 use relay::Relay;

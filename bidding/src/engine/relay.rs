@@ -10,13 +10,13 @@
 
 use crate::store::engine as store;
 use platform_bus::Bus;
-use platform_core::{AuctionId, EVENT_TOPIC};
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
+use vocabulary::{topics::EVENTS as EVENT_TOPIC, AuctionId};
 
 /// Stored batches whose events may wait for the relay at once. When the bus is slower
 /// than the engine, the engine waits here instead of piling up events in memory.
@@ -152,7 +152,7 @@ pub async fn flush_leftovers(pool: &PgPool, bus: &dyn Bus, partition: i32) -> an
     }
     let mut events = Vec::with_capacity(stored.len());
     for json in stored {
-        let event: platform_core::log::Event = serde_json::from_value(json)?;
+        let event: vocabulary::Event = serde_json::from_value(json)?;
         events.push((event.auction_id, serde_json::to_vec(&event)?));
     }
     publish_in_order(bus, &events).await?;

@@ -13,11 +13,12 @@ use crate::domain::{apply, AuctionState, BidOutcome, Rules, SoftClose};
 use crate::store::analysis::{self as store, AcceptedBid};
 use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
-use platform_core::log::{Command, Terms};
-use platform_core::{Amount, ApiError, ApiJson, ApiPath, AuctionId};
+use platform_core::{ApiError, ApiJson, ApiPath};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
+use vocabulary::{Amount, AuctionId};
+use vocabulary::{Command, Terms};
 
 #[derive(Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -213,7 +214,7 @@ fn price_points(
 /// and the first accepted bid (nor the close of an auction without bids), so it is the
 /// `seq` just before those. A cancelled auction without bids may never have opened: `None`.
 fn opened_seq(auction: &AuctionState, bids: &[AcceptedBid]) -> Option<i64> {
-    use platform_core::log::AuctionStatus;
+    use vocabulary::AuctionStatus;
     match (bids.first(), auction.status()) {
         (Some(first), _) => Some(first.seq - 1),
         (None, AuctionStatus::Open) => Some(auction.seq()),
@@ -246,7 +247,7 @@ fn bids_per_minute(bids: &[AcceptedBid]) -> Vec<MinuteCount> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use platform_core::{BidId, Currency, UserId};
+    use vocabulary::{BidId, Currency, UserId};
 
     fn t(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap()

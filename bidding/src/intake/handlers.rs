@@ -4,11 +4,13 @@ use crate::store::bids::{self, BidKind, PendingBid, StoredBid};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use platform_core::money::is_valid_amount;
-use platform_core::{Amount, ApiError, ApiJson, ApiPath, ApiQuery, AuctionId, BidId, Identity};
+use platform_core::ErrorCode;
+use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, Identity};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
+use vocabulary::money::is_valid_amount;
+use vocabulary::{Amount, AuctionId, BidId};
 
 /// Body of `POST /api/auctions/{id}/bids`.
 #[derive(Deserialize, ToSchema)]
@@ -157,8 +159,8 @@ async fn submit(
     let key = idempotency_key(headers)?;
     let seller = seller_of(state, request.auction_id).await?;
     if seller == identity.user_id {
-        return Err(ApiError::forbidden(
-            "seller_cannot_bid",
+        return Err(ApiError::new(
+            ErrorCode::SellerCannotBid,
             "sellers cannot bid on their own auction",
         ));
     }
@@ -198,8 +200,8 @@ async fn replay(
     hash: &str,
 ) -> Result<(StatusCode, ApiJson<BidAccepted>), ApiError> {
     if earlier.request_hash.as_deref() != Some(hash) {
-        return Err(ApiError::conflict(
-            "idempotency_key_reused",
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyKeyReused,
             "this Idempotency-Key was used for a different request",
         ));
     }
@@ -244,8 +246,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         .ok()
         .filter(|k| !k.is_empty() && k.len() <= 128 && k.bytes().all(|b| b.is_ascii_graphic()))
         .ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_idempotency_key",
+            ApiError::new(
+                ErrorCode::InvalidIdempotencyKey,
                 "Idempotency-Key must be 1–128 visible ASCII characters",
             )
         })?;
@@ -255,7 +257,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 async fn seller_of(
     state: &IntakeState,
     auction_id: AuctionId,
-) -> Result<platform_core::UserId, ApiError> {
+) -> Result<vocabulary::UserId, ApiError> {
     if let Some(seller) = state.sellers.get(&auction_id) {
         return Ok(*seller);
     }
@@ -314,15 +316,15 @@ pub async fn history(
 ) -> Result<ApiJson<BidHistory>, ApiError> {
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
+        return Err(ApiError::new(
+            ErrorCode::InvalidQuery,
             "limit must be between 1 and 200",
         ));
     }
     let after_seq = query.after_seq.unwrap_or(0);
     if after_seq < 0 {
-        return Err(ApiError::bad_request(
-            "invalid_query",
+        return Err(ApiError::new(
+            ErrorCode::InvalidQuery,
             "afterSeq must not be negative",
         ));
     }
@@ -343,7 +345,7 @@ pub async fn history(
 
 /// "Bidder 3f9a": the same bidder gets the same name within one auction and unrelated
 /// names across auctions.
-fn pseudonym(auction_id: AuctionId, bidder_id: platform_core::UserId) -> String {
+fn pseudonym(auction_id: AuctionId, bidder_id: vocabulary::UserId) -> String {
     let digest = Sha256::digest(format!("{auction_id}:{bidder_id}").as_bytes());
     format!("Bidder {}", hex::encode(&digest[..2]))
 }

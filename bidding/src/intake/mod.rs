@@ -17,9 +17,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use dashmap::DashMap;
 use platform_bus::Bus;
-use platform_core::{AuctionId, UserId};
 use sqlx::PgPool;
 use std::sync::Arc;
+use vocabulary::{AuctionId, UserId};
 
 pub use analysis::{AuctionAnalysis, MinuteCount, PricePoint};
 pub use handlers::{BidAccepted, BidHistory, BidHistoryItem, BidView, PlaceBid};

@@ -18,11 +18,10 @@
 
 use crate::store::bids::{self, BidKind, PendingBid, StoredBid};
 use platform_bus::Bus;
-use platform_core::log::Command;
-use platform_core::COMMAND_TOPIC;
 use sqlx::PgPool;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
+use vocabulary::{topics::COMMANDS as COMMAND_TOPIC, Command};
 
 /// What became of a bid handed to the recorder.
 pub enum Recorded {

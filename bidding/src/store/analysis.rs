@@ -3,8 +3,8 @@
 //! writes outcomes and state in one transaction).
 
 use chrono::{DateTime, Utc};
-use platform_core::{Amount, AuctionId, BidId, UserId};
 use sqlx::PgPool;
+use vocabulary::{Amount, AuctionId, BidId, UserId};
 
 /// An accepted bid, with everything needed to apply its command again.
 #[derive(Clone, Debug, sqlx::FromRow)]

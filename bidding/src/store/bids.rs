@@ -3,8 +3,8 @@
 //! (`pending` until there is one).
 
 use chrono::{DateTime, Utc};
-use platform_core::{Amount, AuctionId, BidId, UserId};
 use sqlx::PgPool;
+use vocabulary::{Amount, AuctionId, BidId, UserId};
 
 /// What the intake records before it publishes a command.
 #[derive(Clone, Debug)]

@@ -3,9 +3,9 @@
 //! Either all of it is stored or none, which is what makes a crash at any point safe.
 
 use chrono::{DateTime, Utc};
-use platform_core::{Amount, AuctionId, BidId, UserId};
 use sqlx::PgPool;
 use std::collections::{HashMap, HashSet};
+use vocabulary::{Amount, AuctionId, BidId, UserId};
 
 /// The decided outcome of one bid command.
 #[derive(Clone, Debug)]

@@ -2,8 +2,8 @@
 
 use super::bids::StoredBid;
 use platform_core::cursor::Cursor;
-use platform_core::UserId;
 use sqlx::PgPool;
+use vocabulary::UserId;
 
 /// Up to `limit` bids of `bidder`, newest received first, strictly after `after` (a
 /// position `(received_at, bid_id)` of an earlier page).

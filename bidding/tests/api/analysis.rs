@@ -3,9 +3,8 @@
 use crate::support::{spawn_app, terms, user};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration as Span, Utc};
-use platform_core::log::{Command, Event, EventKind};
-use platform_core::AuctionId;
 use serde_json::{json, Value};
+use vocabulary::{AuctionId, Command, Event, EventKind};
 
 /// The points the analysis must give, read off the published events: the starting price
 /// at the opening, then every `price` event that changed the price.

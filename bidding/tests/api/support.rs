@@ -9,14 +9,17 @@ use http_body_util::BodyExt;
 use platform_bus::memory::MemoryBus;
 use platform_bus::Bus;
 use platform_core::config::Common;
-use platform_core::log::{Command, Event, Terms};
-use platform_core::{AuctionId, Currency, Identity, Role, UserId, COMMAND_TOPIC, EVENT_TOPIC};
+use platform_core::{Identity, Role};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+use vocabulary::{
+    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, Currency, UserId,
+};
+use vocabulary::{Command, Event, Terms};
 
 pub struct TestApp {
     pub router: Router,

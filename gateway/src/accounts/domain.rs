@@ -2,9 +2,10 @@
 //! of these types has passed validation.
 
 use chrono::{DateTime, Utc};
-use platform_core::{ApiError, Role, UserId};
+use platform_core::{ApiError, Role};
 use serde::Serialize;
 use utoipa::ToSchema;
+use vocabulary::UserId;
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 /// Hashing cost grows with the input; a cap keeps one request from buying much CPU.
@@ -169,7 +170,7 @@ mod tests {
             "a\u{0}@example.com",
         ] {
             let err = Email::parse(raw).unwrap_err();
-            assert_eq!(err.code, "validation_failed", "{raw:?}");
+            assert_eq!(err.code.as_str(), "validation_failed", "{raw:?}");
         }
         let long_local = format!("{}@example.com", "a".repeat(65));
         assert!(Email::parse(&long_local).is_err());

@@ -11,6 +11,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use platform_core::ErrorCode;
 use platform_core::{ApiError, ApiJson, Identity, Role};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -86,7 +87,7 @@ pub async fn signup(
         .await
         .map_err(|e| match e {
             InsertError::EmailTaken => {
-                ApiError::conflict("email_taken", "an account with this email exists")
+                ApiError::new(ErrorCode::EmailTaken, "an account with this email exists")
             }
             InsertError::Database(e) => ApiError::from(e),
         })?;
@@ -131,11 +132,7 @@ pub async fn login(
         }
     };
     let user = user.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "email or password is wrong",
-        )
+        ApiError::new(ErrorCode::InvalidCredentials, "email or password is wrong")
     })?;
     accounts.session(StatusCode::OK, &user)
 }

@@ -2,9 +2,10 @@
 
 use super::domain::{DisplayName, Email, User};
 use chrono::{DateTime, Utc};
-use platform_core::{Role, UserId};
+use platform_core::Role;
 use sqlx::PgPool;
 use uuid::Uuid;
+use vocabulary::UserId;
 
 #[derive(Clone)]
 pub struct UserStore {

@@ -12,7 +12,8 @@ use crate::upstream::routes::RouteClass;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use http::{header, HeaderMap, HeaderName, HeaderValue};
+use platform_core::ErrorCode;
 use platform_core::{ApiError, Identity};
 use std::sync::Arc;
 
@@ -103,15 +104,12 @@ fn insert_identity(headers: &mut HeaderMap, identity: &Identity) {
 fn rejection_error(rejection: TokenRejection) -> ApiError {
     match rejection {
         TokenRejection::Expired => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "token_expired",
+            ErrorCode::TokenExpired,
             "the access token has expired, sign in again",
         ),
-        TokenRejection::Invalid => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_token",
-            "the access token is not valid",
-        ),
+        TokenRejection::Invalid => {
+            ApiError::new(ErrorCode::InvalidToken, "the access token is not valid")
+        }
     }
 }
 

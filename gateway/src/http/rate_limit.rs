@@ -8,11 +8,12 @@ use crate::upstream::routes::RouteClass;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use platform_core::{ApiError, Identity, UserId};
+use platform_core::{ApiError, Identity};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use vocabulary::UserId;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BidderKey {

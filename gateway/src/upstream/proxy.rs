@@ -7,8 +7,9 @@ use super::RemoteServices;
 use axum::body::{Body, HttpBody as _};
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
-use http::{header, HeaderMap, HeaderName, StatusCode};
+use http::{header, HeaderMap, HeaderName};
 use platform_core::ApiError;
+use platform_core::ErrorCode;
 use std::time::Duration;
 
 pub struct RemoteProxy {
@@ -82,25 +83,19 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
 
 fn failure(service: Service, err: &reqwest::Error) -> ApiError {
     if caused_by_body_limit(err) {
-        return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "request body too large",
-        );
+        return ApiError::new(ErrorCode::PayloadTooLarge, "request body too large");
     }
     tracing::warn!(?service, error = %error_chain(err), "service call failed");
     if err.is_connect() {
         ApiError::unavailable("the service is not reachable, try again shortly")
     } else if err.is_timeout() {
         ApiError::new(
-            StatusCode::GATEWAY_TIMEOUT,
-            "upstream_timeout",
+            ErrorCode::UpstreamTimeout,
             "the service did not answer in time",
         )
     } else {
         ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            "bad_gateway",
+            ErrorCode::BadGateway,
             "the service answered in a way the gateway could not relay",
         )
     }

@@ -10,12 +10,11 @@
 
 use crate::hub::views::AuctionUpdate;
 use anyhow::Context;
-use platform_core::log::{Event, EventKind, PublicState, Terms};
-use platform_core::AuctionId;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::time::Duration;
 use uuid::Uuid;
+use vocabulary::{AuctionId, Event, EventKind, PublicState, Terms};
 
 #[derive(Clone)]
 pub struct History {

@@ -5,8 +5,9 @@ use crate::hub::{Catchup, Frame};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use platform_core::{ApiError, ApiPath, ApiQuery, AuctionId};
+use platform_core::{ApiError, ApiPath, ApiQuery};
 use std::sync::Arc;
+use vocabulary::AuctionId;
 
 /// Live events of one auction.
 ///

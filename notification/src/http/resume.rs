@@ -4,6 +4,7 @@
 
 use axum::http::HeaderMap;
 use platform_core::ApiError;
+use platform_core::ErrorCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -31,8 +32,8 @@ pub fn resume_point(headers: &HeaderMap, query: &ResumeQuery) -> Result<Option<i
 }
 
 fn invalid() -> ApiError {
-    ApiError::bad_request(
-        "invalid_last_event_id",
+    ApiError::new(
+        ErrorCode::InvalidLastEventId,
         "Last-Event-ID must be a non-negative integer",
     )
 }

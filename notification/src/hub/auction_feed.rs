@@ -22,14 +22,13 @@ use super::views::{AuctionSnapshot, AuctionUpdate};
 use crate::history::StoredEvent;
 use axum::body::Bytes;
 use parking_lot::Mutex;
-use platform_core::log::{Event, EventKind, PublicState, Terms};
-use platform_core::AuctionId;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::futures::Notified;
 use tokio::sync::Notify;
+use vocabulary::{AuctionId, Event, EventKind, PublicState, Terms};
 
 pub struct AuctionFeed {
     auction_id: AuctionId,

@@ -19,11 +19,10 @@ pub use user_feed::{AttachedUser, UserFeed};
 
 use crate::history::History;
 use dashmap::DashMap;
-use platform_core::log::Event;
-use platform_core::{AuctionId, UserId};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use vocabulary::{AuctionId, Event, UserId};
 
 #[derive(Clone, Copy, Debug)]
 pub struct HubSettings {

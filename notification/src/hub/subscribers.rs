@@ -161,9 +161,8 @@ mod tests {
     use super::super::views::AuctionUpdate;
     use super::*;
     use futures::FutureExt;
-    use platform_core::log::{Event, EventKind, PublicState};
-    use platform_core::AuctionId;
     use std::time::Duration;
+    use vocabulary::{AuctionId, Event, EventKind, PublicState};
 
     fn state(price: i64) -> PublicState {
         serde_json::from_value(serde_json::json!({

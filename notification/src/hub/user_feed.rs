@@ -12,10 +12,10 @@ use super::frame::Frame;
 use super::subscribers::{Detach, Subscribers, Subscription};
 use super::views::notice;
 use parking_lot::Mutex;
-use platform_core::log::Event;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use vocabulary::Event;
 
 pub struct UserFeed {
     inner: Mutex<Inner>,

@@ -5,11 +5,10 @@
 //! added when a frame is sent.
 
 use chrono::{DateTime, Utc};
-use platform_core::log::{Event, EventKind, PublicState, Terms};
-use platform_core::{Amount, AuctionId, BidId, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
+use vocabulary::{Amount, AuctionId, BidId, Event, EventKind, PublicState, Terms, UserId};
 
 /// Data of `listed`, `scheduled`, `opened`, `price`, `extended`, `closed` and `cancelled`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -213,8 +212,7 @@ fn camel_case(snake: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use platform_core::log::{AuctionStatus, RejectReason};
-    use platform_core::Currency;
+    use vocabulary::{AuctionStatus, Currency, RejectReason};
 
     fn state() -> PublicState {
         PublicState {

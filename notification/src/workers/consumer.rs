@@ -32,13 +32,12 @@ use crate::hub::views::AuctionUpdate;
 use crate::hub::{AuctionFeed, Hub};
 use chrono::{DateTime, Utc};
 use platform_bus::{Bus, Record, StartFrom};
-use platform_core::log::Event;
-use platform_core::{AuctionId, EVENT_TOPIC};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use vocabulary::{topics::EVENTS as EVENT_TOPIC, AuctionId, Event};
 
 const POLL_WAIT: Duration = Duration::from_millis(500);
 const RETRY: Duration = Duration::from_secs(1);

@@ -1,9 +1,8 @@
 //! A fresh connection: snapshot first, then the live events, and what bad requests get.
 
 use crate::support::*;
-use platform_core::log::EventKind;
-use platform_core::{AuctionId, UserId};
 use std::time::Duration;
+use vocabulary::{AuctionId, EventKind, UserId};
 
 #[tokio::test]
 async fn snapshot_first_then_live_events_in_order_with_ids() {

@@ -3,9 +3,10 @@
 
 use crate::support::*;
 use notification::Config;
-use platform_core::log::{Event, EventKind, RejectReason};
-use platform_core::{BidId, Identity};
+use platform_core::Identity;
 use std::time::Duration;
+use vocabulary::BidId;
+use vocabulary::{Event, EventKind, RejectReason};
 
 async fn my_stream(service: &Service, who: &Identity, resume: Option<i64>) -> SseClient {
     let mut headers = identity_headers(who);

@@ -7,8 +7,7 @@ use notification::Config;
 use platform_bus::memory::MemoryBus;
 use platform_bus::Bus;
 use platform_core::config::Common;
-use platform_core::log::{AuctionStatus, Event, EventKind, PublicState, Terms};
-use platform_core::{AuctionId, BidId, Currency, Identity, Role, UserId, EVENT_TOPIC};
+use platform_core::{Identity, Role};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -17,6 +16,8 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use vocabulary::{topics::EVENTS as EVENT_TOPIC, AuctionId, BidId, Currency, UserId};
+use vocabulary::{AuctionStatus, Event, EventKind, PublicState, Terms};
 
 pub const WAIT: Duration = Duration::from_secs(10);
 

@@ -32,7 +32,9 @@ pub async fn rebuild_search(
             break;
         }
         read += entries.len() as u64;
-        rebuild.write(entries.into_iter().map(doc_of).collect()).await?;
+        rebuild
+            .write(entries.into_iter().map(doc_of).collect())
+            .await?;
         if progress {
             print_progress(read, catalog.total);
         }

@@ -4,8 +4,8 @@
 //! run elsewhere. The code of a role is the same in every combination; only how the
 //! gateway reaches the services changes.
 
-use gateway::{Config as GatewayConfig, Upstream};
 use clap::{Args, ValueEnum};
+use gateway::{Config as GatewayConfig, Upstream};
 use platform_core::config::Common;
 use platform_core::service::Started;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

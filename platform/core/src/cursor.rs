@@ -4,6 +4,7 @@
 //! (microseconds) and the id, which together order the items strictly.
 
 use crate::ApiError;
+use crate::ErrorCode;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -46,7 +47,10 @@ impl Cursor {
     /// `400 invalid_cursor`.
     pub fn from_param(s: &str) -> Result<Self, ApiError> {
         Self::decode(s).ok_or_else(|| {
-            ApiError::bad_request("invalid_cursor", "cursor is not one this API returned")
+            ApiError::new(
+                ErrorCode::InvalidCursor,
+                "cursor is not one this API returned",
+            )
         })
     }
 }
@@ -57,8 +61,8 @@ pub fn page_limit(asked: Option<i64>, default: i64, max: i64) -> Result<i64, Api
     match asked {
         None => Ok(default),
         Some(l) if (1..=max).contains(&l) => Ok(l),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_limit",
+        Some(_) => Err(ApiError::new(
+            ErrorCode::InvalidLimit,
             format!("limit must be between 1 and {max}"),
         )),
     }
@@ -96,7 +100,10 @@ mod tests {
             Cursor::decode(&"f".repeat(48)).is_none(),
             "time out of range"
         );
-        assert_eq!(Cursor::from_param("zz").unwrap_err().code, "invalid_cursor");
+        assert_eq!(
+            Cursor::from_param("zz").unwrap_err().code.as_str(),
+            "invalid_cursor"
+        );
     }
 
     #[test]
@@ -105,7 +112,7 @@ mod tests {
         assert_eq!(page_limit(Some(100), 20, 100).unwrap(), 100);
         for bad in [0, -1, 101] {
             assert_eq!(
-                page_limit(Some(bad), 20, 100).unwrap_err().code,
+                page_limit(Some(bad), 20, 100).unwrap_err().code.as_str(),
                 "invalid_limit"
             );
         }

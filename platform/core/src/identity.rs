@@ -6,11 +6,13 @@
 //! the identity headers only alongside that secret, so a client that reaches a service
 //! directly cannot claim to be anybody.
 
-use crate::{ApiError, UserId};
+use crate::ApiError;
+use crate::ErrorCode;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
+use vocabulary::UserId;
 
 pub const USER_HEADER: &str = "x-auction-user";
 pub const ROLES_HEADER: &str = "x-auction-roles";
@@ -58,8 +60,8 @@ impl Identity {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(ApiError::forbidden(
-                "forbidden",
+            Err(ApiError::new(
+                ErrorCode::Forbidden,
                 "this action needs the admin role",
             ))
         }

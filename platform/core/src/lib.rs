@@ -1,31 +1,20 @@
-//! Shared vocabulary of the auction platform.
-//!
-//! Everything here is used by more than one service: the identifiers and money type, the
-//! commands that flow on the bid command topic and the events on the auction event topic,
-//! the error type that every HTTP handler returns, the identity the gateway passes down,
-//! and the start-up plumbing (configuration, telemetry, database, shutdown).
+//! The plumbing every service shares: the error type that every HTTP handler returns and
+//! the extractors that turn bad input into 4xx, the identity the gateway passes down,
+//! pagination cursors, and the start-up plumbing (configuration, telemetry, database,
+//! serving, shutdown). The words the services speak (ids, money, the commands and events
+//! of the logs) are in the `vocabulary` crate, which has no I/O.
 
 pub mod config;
 pub mod cursor;
 pub mod db;
 pub mod error;
 pub mod identity;
-pub mod ids;
 pub mod lanes;
-pub mod log;
-pub mod money;
 pub mod ops;
 pub mod server;
 pub mod service;
 pub mod shutdown;
 pub mod telemetry;
 
-pub use error::{ApiError, ApiJson, ApiPath, ApiQuery};
+pub use error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorCode};
 pub use identity::{Identity, Role};
-pub use ids::{AuctionId, BidId, UserId};
-pub use money::{Amount, Currency};
-
-/// Topic that carries every command that can change an auction, keyed by auction id.
-pub const COMMAND_TOPIC: &str = "auction.commands";
-/// Topic that carries every event an auction emits, keyed by auction id.
-pub const EVENT_TOPIC: &str = "auction.events";

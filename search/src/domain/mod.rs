@@ -10,9 +10,8 @@ pub mod query;
 pub mod text;
 
 use chrono::{DateTime, Utc};
-use platform_core::log::{AuctionStatus, Listing, PublicState, Terms};
-use platform_core::{Amount, AuctionId, UserId};
 use serde::{Deserialize, Serialize};
+use vocabulary::{Amount, AuctionId, AuctionStatus, Listing, PublicState, Terms, UserId};
 
 /// One auction as the index stores it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,10 +1,12 @@
 //! A search request once validated, and its answer.
 
 use super::Hit;
-use platform_core::log::AuctionStatus;
-use platform_core::{Amount, ApiError};
+use platform_core::ApiError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use vocabulary::Amount;
+use vocabulary::AuctionStatus;
+use vocabulary::ErrorCode;
 
 pub const DEFAULT_SIZE: u32 = 20;
 pub const MAX_SIZE: u32 = 100;
@@ -73,7 +75,7 @@ impl Default for SearchQuery {
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("invalid_query", message)
+    ApiError::new(ErrorCode::InvalidQuery, message)
 }
 
 impl SearchParams {
@@ -216,7 +218,7 @@ mod tests {
         ];
         for params in bad {
             let err = params.validate().unwrap_err();
-            assert_eq!(err.code, "invalid_query");
+            assert_eq!(err.code.as_str(), "invalid_query");
         }
     }
 }

@@ -20,13 +20,13 @@
 use crate::domain::Change;
 use crate::port::{apply, SearchIndex};
 use platform_bus::{Bus, Pace, Record, StartFrom, Subscription};
-use platform_core::log::{Command, Event, EventKind};
 use platform_core::shutdown::pause;
-use platform_core::{COMMAND_TOPIC, EVENT_TOPIC};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+use vocabulary::{topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC};
+use vocabulary::{Command, Event, EventKind};
 
 pub const EVENT_GROUP: &str = "search-indexer";
 pub const CATALOG_GROUP: &str = "search-catalog";
@@ -259,10 +259,9 @@ mod tests {
     use crate::domain::query::{SearchPage, SearchQuery};
     use crate::domain::AuctionDoc;
     use platform_bus::memory::MemoryBus;
-    use platform_core::log::{AuctionStatus, PublicState};
-    use platform_core::{AuctionId, BidId, UserId};
     use std::collections::HashMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use vocabulary::{AuctionId, AuctionStatus, BidId, PublicState, UserId};
 
     /// The in-memory index, counting the calls that write documents.
     struct Counting {

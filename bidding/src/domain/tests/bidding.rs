@@ -1,7 +1,7 @@
 //! Admission, minimum bids and proxy bidding.
 
 use super::*;
-use platform_core::log::AuctionStatus;
+use vocabulary::AuctionStatus;
 
 #[test]
 fn first_bid_below_the_starting_price_is_rejected() {

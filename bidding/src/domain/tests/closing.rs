@@ -1,7 +1,7 @@
 //! Reserve, soft close, closing, buy-now and cancelling.
 
 use super::*;
-use platform_core::log::AuctionStatus;
+use vocabulary::AuctionStatus;
 
 fn with_reserve(reserve: Amount) -> Auction {
     Auction::open_with(|seller| Terms {

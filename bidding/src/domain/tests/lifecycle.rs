@@ -1,7 +1,7 @@
 //! Listing, scheduling, opening and the numbering of events.
 
 use super::*;
-use platform_core::log::AuctionStatus;
+use vocabulary::AuctionStatus;
 
 #[test]
 fn listing_publishes_the_terms_once() {

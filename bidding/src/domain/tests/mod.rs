@@ -7,8 +7,9 @@ mod properties;
 
 use super::{apply, AuctionState, BidOutcome, Decision, IncrementTable, Rules};
 use chrono::{DateTime, Utc};
-use platform_core::log::{Command, EventKind, RejectReason, Terms};
-use platform_core::{Amount, AuctionId, BidId, Currency, UserId};
+use vocabulary::{
+    Amount, AuctionId, BidId, Command, Currency, EventKind, RejectReason, Terms, UserId,
+};
 
 /// Second `s` of the test clock; the auction runs from 0 to [`END`].
 fn t(s: i64) -> DateTime<Utc> {

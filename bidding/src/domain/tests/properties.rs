@@ -2,10 +2,10 @@
 
 use super::*;
 use chrono::{DateTime, Utc};
-use platform_core::log::{AuctionStatus, Event};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use uuid::Uuid;
+use vocabulary::{AuctionStatus, Event};
 
 /// One step of a random auction. Amounts are relative to the minimum next bid at that
 /// moment, as a bidder reading the live price would place them; times only move forward.

@@ -74,9 +74,10 @@ impl Platform {
         let rules = config.bidding.rules().unwrap();
         let shutdown = CancellationToken::new();
         let bus = platform_bus::connect(&config.common.bus_url).await.unwrap();
-        let (started, address) = platform_app::roles::start_on(&config, bus.clone(), shutdown.clone())
-            .await
-            .expect("the platform starts");
+        let (started, address) =
+            platform_app::roles::start_on(&config, bus.clone(), shutdown.clone())
+                .await
+                .expect("the platform starts");
         let listener = tokio::net::TcpListener::bind(address).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(platform_core::service::serve(
@@ -124,11 +125,11 @@ pub async fn assert_matches_serial_replay(
     auction_id: &str,
 ) -> bidding::domain::AuctionState {
     use bidding::domain::{apply, AuctionState, BidOutcome};
-    use platform_core::log::Command;
     use std::collections::HashMap;
     use std::time::{Duration, Instant};
+    use vocabulary::Command;
 
-    let id: platform_core::AuctionId = auction_id.parse().unwrap();
+    let id: vocabulary::AuctionId = auction_id.parse().unwrap();
     let pool = platform_core::db::connect(database_url, "bidding", 2)
         .await
         .unwrap();
@@ -143,7 +144,7 @@ pub async fn assert_matches_serial_replay(
     let group = format!("replay-{}", uuid::Uuid::new_v4().simple());
     let mut sub = bus
         .subscribe(
-            platform_core::COMMAND_TOPIC,
+            vocabulary::topics::COMMANDS,
             &group,
             platform_bus::StartFrom::Earliest,
         )

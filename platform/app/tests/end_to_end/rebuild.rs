@@ -17,7 +17,7 @@ async fn rebuild_search_refills_the_index_from_the_auction_catalog() {
     let pool = platform_core::db::connect(&url, "auction", 2)
         .await
         .unwrap();
-    sqlx::migrate!("../auction/migrations")
+    sqlx::migrate!("../../auction/migrations")
         .run(&pool)
         .await
         .unwrap();
@@ -43,7 +43,9 @@ async fn rebuild_search_refills_the_index_from_the_auction_catalog() {
     }
     let dir = temp_dir();
     let index = search::adapters::embedded::EmbeddedIndex::open(&dir).unwrap();
-    let count = platform_app::commands::rebuild_search(&url, &index, false).await.unwrap();
+    let count = platform_app::commands::rebuild_search(&url, &index, false)
+        .await
+        .unwrap();
     assert_eq!(count, 3);
     use search::port::SearchIndex;
     let page = index.search(&Default::default()).await.unwrap();
@@ -58,7 +60,12 @@ async fn rebuild_search_refills_the_index_from_the_auction_catalog() {
         ("open", 3, 90_000)
     );
     // A second rebuild replaces, never duplicates.
-    assert_eq!(platform_app::commands::rebuild_search(&url, &index, false).await.unwrap(), 3);
+    assert_eq!(
+        platform_app::commands::rebuild_search(&url, &index, false)
+            .await
+            .unwrap(),
+        3
+    );
     assert_eq!(index.search(&Default::default()).await.unwrap().total, 2);
     std::fs::remove_dir_all(dir).ok();
 }

@@ -6,9 +6,9 @@ use crate::domain::query::{Facets, SearchPage, SearchQuery, Sort};
 use crate::domain::AuctionDoc;
 use crate::port::Revision;
 use anyhow::Context;
-use platform_core::AuctionId;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
+use vocabulary::AuctionId;
 
 /// Text analysed for Korean and English together: the standard tokenizer, width and case
 /// folding, and bigrams of CJK runs (the analysis of the built-in `cjk` analyzer, without

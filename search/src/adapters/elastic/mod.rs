@@ -21,9 +21,9 @@ use elasticsearch::http::transport::{SingleNodeConnectionPool, TransportBuilder}
 use elasticsearch::http::Url;
 use elasticsearch::indices::{IndicesCreateParts, IndicesDeleteParts, IndicesExistsParts};
 use elasticsearch::{BulkOperation, BulkParts, Elasticsearch, MgetParts, SearchParts};
-use platform_core::AuctionId;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use vocabulary::AuctionId;
 
 pub struct ElasticIndex {
     client: Elasticsearch,

@@ -15,7 +15,6 @@ use crate::port::SearchIndex;
 use anyhow::Context;
 use async_trait::async_trait;
 use parking_lot::Mutex;
-use platform_core::AuctionId;
 use schema::{AuctionTextTokenizer, Fields, TOKENIZER};
 use std::collections::HashMap;
 use std::path::Path;
@@ -25,6 +24,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use vocabulary::AuctionId;
 
 /// Memory the writer may fill before it writes a segment on its own.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
