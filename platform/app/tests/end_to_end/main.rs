@@ -4,6 +4,8 @@
 mod client;
 mod harness;
 
+mod golden;
+
 mod bad_input;
 mod concurrency;
 mod journey;
