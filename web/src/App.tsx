@@ -1,4 +1,6 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { createQueryClient } from "./api/queryClient";
 import { ToastProvider, useToasts } from "./components/Toasts";
 import { NoticesProvider } from "./live/notices";
 import { AdminPage } from "./pages/AdminPage";
@@ -10,8 +12,7 @@ import { NotFoundPage } from "./pages/NotFoundPage";
 import { SellPage } from "./pages/SellPage";
 import { WatchlistPage } from "./pages/WatchlistPage";
 import { Link, matchPath, navigate, RouterProvider, useLocation } from "./router";
-import { SessionProvider, useSession } from "./session";
-import { WatchlistProvider } from "./watchlist";
+import { SessionExpiry, useSession } from "./session";
 
 function Page() {
   const { path } = useLocation();
@@ -125,23 +126,24 @@ function Main() {
   );
 }
 
+const queryClient = createQueryClient();
+
 export function App() {
   return (
-    <RouterProvider>
-      <ToastProvider>
-        <SessionProvider>
-          <WatchlistProvider>
-            <NoticesProvider>
-              <a href="#main" className="skip-link">
-                Skip to content
-              </a>
-              <Header />
-              <Main />
-              <footer className="site-footer container muted small">Gavel · live auctions · prices update as bids land</footer>
-            </NoticesProvider>
-          </WatchlistProvider>
-        </SessionProvider>
-      </ToastProvider>
-    </RouterProvider>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider>
+        <ToastProvider>
+          <SessionExpiry />
+          <NoticesProvider>
+            <a href="#main" className="skip-link">
+              Skip to content
+            </a>
+            <Header />
+            <Main />
+            <footer className="site-footer container muted small">Gavel · live auctions · prices update as bids land</footer>
+          </NoticesProvider>
+        </ToastProvider>
+      </RouterProvider>
+    </QueryClientProvider>
   );
 }

@@ -59,6 +59,14 @@ export interface AuctionPage {
   nextCursor: string | null;
 }
 
+export interface AuctionListQuery {
+  status?: AuctionStatus;
+  category?: string;
+  sellerId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
 export interface NewListing {
   title: string;
   description: string;

@@ -2,15 +2,17 @@
 // answers 202 at once; the outcome arrives on the private stream (with GET /api/bids/{id}
 // as a fallback) and is shown next to the form.
 
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { describeError } from "../api/client";
 import { bidding } from "../api/endpoints";
 import { newIdempotencyKey } from "../api/keys";
 import { reasonInWords } from "../api/reasons";
-import type { Auction, BidStatus, User } from "../api/types";
+import type { Auction, Bid, BidStatus, User } from "../api/types";
 import { minimumBid } from "../format/increments";
 import { currencySymbol, formatMoney, parseMoney, toInputValue } from "../format/money";
-import { trackBid, updateTrackedBid } from "../live/myBids";
+import { bidQuery } from "../api/queries";
+import { rememberBid, settleBid } from "../live/myBids";
 import { useNotices } from "../live/notices";
 import { Field, MoneyInput } from "./Field";
 
@@ -25,6 +27,7 @@ interface Outcome {
 const FALLBACK_CHECK_MS = 3000;
 
 export function BidForm({ auction, user }: { auction: Auction; user: User }) {
+  const client = useQueryClient();
   const currency = auction.currency;
   const minimum = minimumBid(auction);
   const [amount, setAmount] = useState(() => toInputValue(minimum, currency));
@@ -42,7 +45,7 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
   }, [minimum, currency, edited]);
 
   const settle = (bidId: string, status: BidStatus, reason?: string, leading?: boolean) => {
-    updateTrackedBid(user.id, bidId, { status, reason });
+    settleBid(client, user.id, bidId, { status, reason });
     setOutcome((o) => {
       if (!o || o.bidId !== bidId || o.status !== "pending") return o;
       const what = o.kind === "buy_now" ? "Purchase" : "Bid";
@@ -64,21 +67,23 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
     if (name === "bid.rejected") settle(notice.bidId, "rejected", notice.reason);
   });
 
-  // If the stream is slow or down, ask for the outcome directly.
+  // If the stream is slow or down, ask for the outcome directly, every few seconds while
+  // the bid is pending (the private stream settles the same cache entry when it speaks).
   const pendingId = outcome?.status === "pending" ? outcome.bidId : null;
+  const { data: checked } = useQuery({
+    ...bidQuery(pendingId ?? ""),
+    enabled: pendingId !== null,
+    staleTime: FALLBACK_CHECK_MS,
+    refetchInterval: (query) => (query.state.data?.status === "pending" ? FALLBACK_CHECK_MS : false),
+  });
   useEffect(() => {
-    if (!pendingId) return;
-    const timer = window.setTimeout(() => {
-      bidding
-        .get(pendingId)
-        .then((bid) => bid.status !== "pending" && settle(pendingId, bid.status, bid.reason))
-        .catch(() => {});
-    }, FALLBACK_CHECK_MS);
-    return () => window.clearTimeout(timer);
-  }, [pendingId]);
+    if (pendingId && checked?.bidId === pendingId && checked.status !== "pending") {
+      settle(pendingId, checked.status, checked.reason);
+    }
+  });
 
   const submitted = (bidId: string, kind: Outcome["kind"], value: number | null, max: number | null) => {
-    trackBid(user.id, {
+    const bid: Bid = {
       bidId,
       auctionId: auction.id,
       kind,
@@ -86,7 +91,8 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
       maxAmount: max,
       status: "pending",
       placedAt: new Date().toISOString(),
-    });
+    };
+    rememberBid(client, user.id, bid);
     setOutcome({ bidId, kind, status: "pending", amount: value, text: "Sent: waiting for confirmation…" });
   };
 

@@ -5,7 +5,7 @@
 // browser gives up instead (the server answered with an error status), the stream is
 // opened again after a growing pause, resuming from the last id seen via `lastEventId`.
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "off";
 
@@ -15,8 +15,8 @@ const MAX_PAUSE_MS = 30_000;
 
 export function useEventStream(url: string | null, handlers: StreamHandlers): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>(url ? "connecting" : "off");
-  const latest = useRef(handlers);
-  latest.current = handlers;
+  // The newest handlers, without reopening the stream when they change.
+  const deliver = useEffectEvent((name: string, data: unknown, id: string) => handlers[name]?.(data, id));
   const names = Object.keys(handlers).sort().join(",");
 
   useEffect(() => {
@@ -59,7 +59,7 @@ export function useEventStream(url: string | null, handlers: StreamHandlers): Li
           } catch {
             return;
           }
-          latest.current[name]?.(data, message.lastEventId);
+          deliver(name, data, message.lastEventId);
         });
       }
     };

@@ -2,15 +2,16 @@
 // the API's rules (title length, category, reserve ≥ starting, buy-now > starting …)
 // are checked there, and its messages are shown next to the field they are about.
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, describeError } from "../api/client";
 import { auctions } from "../api/endpoints";
+import { queryKeys } from "../api/queryKeys";
 import { CATEGORIES, type NewListing } from "../api/types";
 import { categoryName } from "../components/Badges";
 import { Field, MoneyInput } from "../components/Field";
 import { useToasts } from "../components/Toasts";
 import { currencySymbol, parseMoney } from "../format/money";
-import { rememberAuction } from "../live/auctionInfo";
 import { navigate } from "../router";
 
 const CURRENCIES = ["KRW", "USD", "EUR", "JPY", "GBP"];
@@ -41,6 +42,7 @@ function fieldOf(error: ApiError): FieldName | null {
 
 export function SellPage() {
   const toasts = useToasts();
+  const client = useQueryClient();
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
   const [category, setCategory] = useState("");
@@ -87,7 +89,8 @@ export function SellPage() {
     setBusy(true);
     try {
       const created = await auctions.create(listing);
-      rememberAuction(created);
+      // The new auction's page shows at once, from the answer.
+      client.setQueryData(queryKeys.auction(created.id), created);
       toasts.show({ kind: "success", title: "Listed!", body: "An admin will schedule your auction shortly." });
       navigate(`/auctions/${created.id}`);
     } catch (err) {
