@@ -42,9 +42,10 @@ function Header() {
   const { user, isAdmin, logout } = useSession();
   const toasts = useToasts();
   const { path } = useLocation();
-  const [menuOpen, setMenuOpen] = useState(false);
-
-  useEffect(() => setMenuOpen(false), [path]);
+  // The menu (on narrow screens) stays open on the page it was opened on: following a
+  // link closes it.
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const menuOpen = menuOpenOn === path;
 
   const onLogout = async () => {
     await logout().catch(() => {});
@@ -66,7 +67,7 @@ function Header() {
           className="menu-toggle"
           aria-expanded={menuOpen}
           aria-controls="site-nav"
-          onClick={() => setMenuOpen((o) => !o)}
+          onClick={() => setMenuOpenOn(menuOpen ? null : path)}
         >
           <span className="visually-hidden">Menu</span>
           <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
@@ -88,7 +89,7 @@ function Header() {
                 </span>
                 <span data-testid="user-name">{user.displayName}</span>
               </span>
-              <button type="button" className="button ghost small" onClick={onLogout}>
+              <button type="button" className="button ghost small" onClick={() => void onLogout()}>
                 Sign out
               </button>
             </>

@@ -14,9 +14,9 @@ export interface SessionValue {
   /** False until the first GET /api/me answered. */
   ready: boolean;
   isAdmin: boolean;
-  login(email: string, password: string): Promise<User>;
-  signup(email: string, password: string, displayName: string): Promise<User>;
-  logout(): Promise<void>;
+  login: (email: string, password: string) => Promise<User>;
+  signup: (email: string, password: string, displayName: string) => Promise<User>;
+  logout: () => Promise<void>;
 }
 
 export function useSession(): SessionValue {

@@ -12,9 +12,9 @@ import { useSession } from "./session";
 export interface WatchlistValue {
   items: Auction[];
   loaded: boolean;
-  isWatched(id: string): boolean;
+  isWatched: (id: string) => boolean;
   /** Watches or unwatches; resolves to the new state. */
-  toggle(auction: Auction): Promise<boolean>;
+  toggle: (auction: Auction) => Promise<boolean>;
 }
 
 const NONE: Auction[] = [];

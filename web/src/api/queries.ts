@@ -4,9 +4,9 @@
 import { queryOptions, type QueryClient } from "@tanstack/react-query";
 import { newest, newestHits } from "../live/auctionCache";
 import { ApiError } from "./client";
-import { auctions, auth, bidding, search, watchlist } from "./endpoints";
+import { auctions, auth, search, watchlist } from "./endpoints";
 import { queryKeys } from "./queryKeys";
-import type { AuctionListQuery, Bid, BidHistoryItem, SearchQuery, User } from "./types";
+import type { AuctionListQuery, BidHistoryItem, SearchQuery, User } from "./types";
 
 /** The signed-in user, or null. Asked once per page load; sign-in and sign-out set it. */
 export const meQuery = queryOptions({
@@ -106,10 +106,4 @@ export const watchlistQuery = (userId: string) =>
   queryOptions({
     queryKey: queryKeys.watchlist(userId),
     queryFn: async ({ client, signal }) => newestHits(client, (await watchlist.list(signal)).items),
-  });
-
-export const bidQuery = (bidId: string) =>
-  queryOptions({
-    queryKey: queryKeys.bid(bidId),
-    queryFn: ({ signal }): Promise<Bid> => bidding.get(bidId, signal),
   });

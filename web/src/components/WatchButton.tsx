@@ -38,7 +38,7 @@ export function WatchButton({ auction, compact = false }: { auction: Auction; co
       className={`watch-button ${watched ? "watched" : ""} ${compact ? "compact" : ""}`}
       aria-pressed={watched}
       aria-label={compact ? `${label}: ${auction.title}` : undefined}
-      onClick={onClick}
+      onClick={(e) => void onClick(e)}
       disabled={busy}
     >
       <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">

@@ -81,14 +81,36 @@ export const myBidsQuery = (userId: string) =>
     },
   });
 
-/** A bid just placed: first in the user's list. */
-export function rememberBid(client: QueryClient, userId: string, bid: Bid): void {
+/**
+ * One of the user's bids, asked for directly: the fallback while the private stream is
+ * slow or down. An answer still pending never undoes an outcome the stream brought.
+ */
+export const bidCheckQuery = (userId: string, bidId: string) =>
+  queryOptions({
+    queryKey: queryKeys.bid(bidId),
+    queryFn: async ({ client, signal }): Promise<Bid> => {
+      const fresh = await bidding.get(bidId, signal);
+      const known = client.getQueryData<Bid>(queryKeys.bid(bidId));
+      if (fresh.status === "pending") return known && known.status !== "pending" ? known : fresh;
+      settleBid(client, userId, bidId, { status: fresh.status, reason: fresh.reason, seq: fresh.seq });
+      return { ...known, ...fresh };
+    },
+  });
+
+/** A bid just placed: first in the user's list, with any outcome that came before it. */
+export function rememberBid(client: QueryClient, userId: string, placed: Bid): void {
+  const known = client.getQueryData<Bid>(queryKeys.bid(placed.bidId));
+  const bid: Bid =
+    known && known.status !== "pending" ? { ...placed, status: known.status, reason: known.reason, seq: known.seq } : placed;
   save(userId, withBid(trackedBids(userId), bid));
   client.setQueryData<MyBids>(queryKeys.myBids(userId), (old) => old && { ...old, bids: withBid(old.bids, bid) });
   client.setQueryData<Bid>(queryKeys.bid(bid.bidId), bid);
 }
 
-/** An outcome (accepted or rejected, with its reason) of one of the user's bids. */
+/**
+ * An outcome (accepted or rejected, with its reason) of one of the user's bids. It may
+ * come before the answer to placing the bid: the bid's entry then starts with it.
+ */
 export function settleBid(client: QueryClient, userId: string, bidId: string, patch: Partial<Bid>): void {
   const tracked = trackedBids(userId);
   const next = patchBid(tracked, bidId, patch);
@@ -102,5 +124,9 @@ export function settleBid(client: QueryClient, userId: string, bidId: string, pa
     const bids = patchBid(cached.bids, bidId, patch);
     if (bids !== cached.bids) client.setQueryData<MyBids>(key, { ...cached, bids });
   }
-  client.setQueryData<Bid>(queryKeys.bid(bidId), (old) => (old ? (patchBid([old], bidId, patch)[0] ?? old) : old));
+  const bidKey = queryKeys.bid(bidId);
+  const known = client.getQueryData<Bid>(bidKey);
+  const base: Bid = known ?? { bidId, auctionId: "", amount: null, maxAmount: null, status: "pending" };
+  const settled = patchBid([base], bidId, patch)[0] ?? base;
+  if (settled !== known) client.setQueryData<Bid>(bidKey, settled);
 }

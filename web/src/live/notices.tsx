@@ -34,7 +34,7 @@ type Listener = (name: NoticeName, notice: Notice) => void;
 
 interface NoticesValue {
   status: LiveStatus;
-  subscribe(listener: Listener): () => void;
+  subscribe: (listener: Listener) => () => void;
 }
 
 const NoticesContext = createContext<NoticesValue>({ status: "off", subscribe: () => () => {} });
@@ -89,7 +89,7 @@ export function NoticesProvider({ children }: { children: ReactNode }) {
   const userId = user?.id ?? null;
 
   const handlers = useMemo<StreamHandlers>(() => {
-    const entries = NOTICE_NAMES.map((name) => [
+    const entries = NOTICE_NAMES.map((name): [NoticeName, StreamHandlers[string]] => [
       name,
       (data: unknown) => {
         const notice = data as Notice;
@@ -106,7 +106,7 @@ export function NoticesProvider({ children }: { children: ReactNode }) {
   const value = useMemo<NoticesValue>(
     () => ({
       status,
-      subscribe(listener) {
+      subscribe: (listener) => {
         listeners.current.add(listener);
         return () => listeners.current.delete(listener);
       },

@@ -21,7 +21,7 @@ export interface AuctionLive {
   bids: BidHistoryItem[];
   /** Times `endsAt` moved later while this page was open. */
   extensions: number;
-  reload(): void;
+  reload: () => void;
 }
 
 const NO_BIDS: BidHistoryItem[] = [];

@@ -102,10 +102,10 @@ function PendingRow({ auction }: { auction: Auction }) {
           <input type="datetime-local" step={1} name="endsAt" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
         </Field>
         <div className="admin-row-actions">
-          <button type="button" className="button primary" onClick={schedule} disabled={busy}>
+          <button type="button" className="button primary" onClick={() => void schedule()} disabled={busy}>
             Schedule
           </button>
-          <button type="button" className="button danger ghost" onClick={cancel} disabled={busy}>
+          <button type="button" className="button danger ghost" onClick={() => void cancel()} disabled={busy}>
             Cancel listing
           </button>
         </div>
@@ -139,7 +139,7 @@ function ActiveRow({ auction }: { auction: Auction }) {
       <Link to={`/auctions/${auction.id}`}>{auction.title}</Link>
       <StatusBadge status={auction.status} />
       <Countdown auction={auction} />
-      <button type="button" className="button small danger ghost" onClick={cancel} disabled={busy}>
+      <button type="button" className="button small danger ghost" onClick={() => void cancel()} disabled={busy}>
         Cancel
       </button>
     </li>

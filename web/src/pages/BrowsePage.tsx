@@ -115,7 +115,7 @@ export function BrowsePage() {
         </form>
       </section>
 
-      <div className="filters" aria-label="Filters">
+      <div className="filters" role="group" aria-label="Filters">
         <div className="field inline">
           <label htmlFor="filter-category">Category</label>
           <select id="filter-category" value={category} onChange={(e) => update({ category: e.target.value })}>

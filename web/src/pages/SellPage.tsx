@@ -109,7 +109,7 @@ export function SellPage() {
   const symbol = currencySymbol(currency);
   return (
     <div className="sell-page">
-      <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby="sell-title-heading">
+      <form className="card form" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="sell-title-heading">
         <h1 id="sell-title-heading">Sell an item</h1>
         <p className="muted">Describe it well: the listing is reviewed and scheduled by an admin.</p>
         {formError && (
