@@ -30,6 +30,8 @@ export function outcomeText(bid: Pick<Bid, "kind" | "status" | "reason">, leadin
         : "Bid accepted: you are the highest bidder.";
     case "rejected":
       return `${buyNow ? "Purchase" : "Bid"} rejected: ${reasonInWords(bid.reason)}.`;
+    default:
+      return `Bid ${bid.status}.`;
   }
 }
 
@@ -119,7 +121,7 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
     setBusy(true);
     try {
       const receipt = await bidding.buyNow(auction.id, newIdempotencyKey());
-      submitted(receipt.bidId, "buy_now", auction.buyNowPrice, null);
+      submitted(receipt.bidId, "buy_now", auction.buyNowPrice ?? null, null);
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -129,9 +131,10 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
   };
 
   const open = auction.status === "open";
+  const buyNowPrice = auction.buyNowPrice;
   const buyNowOffered =
-    auction.buyNowPrice !== null &&
-    (auction.buyNowPrice > auction.currentPrice || (auction.bidCount === 0 && auction.buyNowPrice === auction.currentPrice));
+    buyNowPrice != null &&
+    (buyNowPrice > auction.currentPrice || (auction.bidCount === 0 && buyNowPrice === auction.currentPrice));
   const symbol = currencySymbol(currency);
 
   return (

@@ -30,7 +30,7 @@ export function Results({ auction, user }: { auction: Auction; user: User | null
 
   const youWon = !!user && auction.winnerId === user.id;
   const youSold = !!user && auction.sellerId === user.id;
-  const sold = auction.winnerId !== null && auction.finalPrice !== null;
+  const sold = auction.winnerId != null && auction.finalPrice != null;
 
   return (
     <section className="card results" aria-labelledby="results-title">

@@ -7,7 +7,7 @@
 
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { queryKeys } from "../api/queryKeys";
-import type { Auction, AuctionPage, SearchResult } from "../api/types";
+import type { Auction, AuctionEvent, AuctionPage, AuctionSummary, SearchResult } from "../api/types";
 
 /** Fields every public event and snapshot carries (and the terms a `listed` adds). */
 const LIVE_FIELDS = [
@@ -27,46 +27,47 @@ const LIVE_FIELDS = [
   "buyNowPrice",
 ] as const;
 
+/** The listing's terms: an event that lacks them says nothing about them. */
+const TERMS: ReadonlySet<string> = new Set(["sellerId", "currency", "startingPrice"]);
+
 type LiveField = (typeof LIVE_FIELDS)[number];
 
-/** The data of a public event or snapshot. */
-export type LiveUpdate = Partial<Pick<Auction, LiveField>> & {
-  seq: number;
-  at?: string;
-  bidId?: string;
-  amount?: number;
-};
+/** The data of a public event or snapshot (or any copy of an auction). */
+export type LiveUpdate = Pick<AuctionEvent, "seq"> & Partial<Pick<AuctionEvent, LiveField | "at" | "bidId" | "amount">>;
 
 /** `base` with the live fields `update` carries, at `update`'s seq. */
-export function mergeLive(base: Auction, update: LiveUpdate): Auction {
-  const next: Auction = { ...base, seq: update.seq };
-  const target = next as unknown as Record<string, unknown>;
+export function mergeLive<T extends AuctionSummary>(base: T, update: LiveUpdate): T {
+  const next: T = { ...base, seq: update.seq };
+  const target = next as Record<string, unknown>;
   for (const field of LIVE_FIELDS) {
-    if (field in update && update[field] !== undefined) target[field] = update[field];
+    const value = update[field];
+    if (value === undefined || (value === null && TERMS.has(field))) continue;
+    target[field] = value;
   }
   return next;
 }
 
 /** The auction after `update`; `current` itself when the update is not newer. */
-export function applyUpdate(current: Auction, update: LiveUpdate, replace = false): Auction {
+export function applyUpdate<T extends AuctionSummary>(current: T, update: LiveUpdate, replace = false): T {
   if (!replace && update.seq <= current.seq) return current;
   return mergeLive(current, update);
 }
 
 /** Of a cached and a freshly fetched copy, the fetched one with the newer live state. */
-export function newest(cached: Auction | undefined, fetched: Auction): Auction {
+export function newest<T extends AuctionSummary>(cached: AuctionSummary | undefined, fetched: T): T {
   if (!cached || cached.seq <= fetched.seq) return fetched;
   return mergeLive(fetched, cached);
 }
 
-/** Hits of a search, each as new as the cached auction. */
-export function newestHits(client: QueryClient, items: Auction[]): Auction[] {
+/** Fetched auctions, each as new as the cached copy of it. */
+export function newestHits<T extends AuctionSummary>(client: QueryClient, items: T[]): T[] {
   return items.map((a) => newest(client.getQueryData<Auction>(queryKeys.auction(a.id)), a));
 }
 
-type Change = (auction: Auction) => Auction;
+/** A change to one copy of an auction, whichever shape that copy has. */
+type Change = <T extends AuctionSummary>(auction: T) => T;
 
-function changeItems(items: Auction[], id: string, change: Change): Auction[] {
+function changeItems<T extends AuctionSummary>(items: T[], id: string, change: Change): T[] {
   let changed = false;
   const next = items.map((a) => {
     if (a.id !== id) return a;
@@ -102,7 +103,13 @@ export function changeAuction(client: QueryClient, id: string, change: Change): 
     const items = changeItems(p.items, id, change);
     return items === p.items ? p : { ...p, items };
   });
-  changeEach<Auction[]>(client, queryKeys.watchlists, (items) => changeItems(items, id, change));
+  changeEach<AuctionSummary[]>(client, queryKeys.watchlists, (items) => changeItems(items, id, change));
+}
+
+/** `auction` as an answer from the API just gave it, everywhere it is cached. */
+export function replaceAuction(client: QueryClient, auction: Auction): void {
+  client.setQueryData(queryKeys.auction(auction.id), auction);
+  changeAuction(client, auction.id, (copy) => ({ ...copy, ...auction }));
 }
 
 /** A public event (or snapshot, with `replace`) of auction `id`, into the cache. */
@@ -115,14 +122,14 @@ export function applyLiveUpdate(client: QueryClient, id: string, update: LiveUpd
  * than the notice. The notice carries only part of the state, so the cached seq stays:
  * the public event of the same seq still applies in full when it comes.
  */
-export function applyHint(current: Auction, seq: number, patch: Partial<Auction>): Auction {
+export function applyHint<T extends AuctionSummary>(current: T, seq: number, patch: Partial<AuctionSummary>): T {
   if (seq <= current.seq) return current;
-  const changed = (Object.keys(patch) as (keyof Auction)[]).some((k) => patch[k] !== current[k]);
+  const changed = (Object.keys(patch) as (keyof AuctionSummary)[]).some((k) => patch[k] !== current[k]);
   return changed ? { ...current, ...patch } : current;
 }
 
 /** The cached auction `id`, from its own entry or from any list that shows it. */
-export function findCachedAuction(client: QueryClient, id: string): Auction | undefined {
+export function findCachedAuction(client: QueryClient, id: string): AuctionSummary | undefined {
   const own = client.getQueryData<Auction>(queryKeys.auction(id));
   if (own) return own;
   for (const [, r] of client.getQueriesData<SearchResult>({ queryKey: queryKeys.searches })) {
@@ -133,7 +140,7 @@ export function findCachedAuction(client: QueryClient, id: string): Auction | un
     const item = p?.items.find((a) => a.id === id);
     if (item) return item;
   }
-  for (const [, items] of client.getQueriesData<Auction[]>({ queryKey: queryKeys.watchlists })) {
+  for (const [, items] of client.getQueriesData<AuctionSummary[]>({ queryKey: queryKeys.watchlists })) {
     const item = items?.find((a) => a.id === id);
     if (item) return item;
   }

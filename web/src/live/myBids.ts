@@ -126,7 +126,15 @@ export function settleBid(client: QueryClient, userId: string, bidId: string, pa
   }
   const bidKey = queryKeys.bid(bidId);
   const known = client.getQueryData<Bid>(bidKey);
-  const base: Bid = known ?? { bidId, auctionId: "", amount: null, maxAmount: null, status: "pending" };
+  const base: Bid = known ?? {
+    bidId,
+    auctionId: "",
+    kind: "bid",
+    amount: null,
+    maxAmount: null,
+    status: "pending",
+    placedAt: new Date().toISOString(),
+  };
   const settled = patchBid([base], bidId, patch)[0] ?? base;
   if (settled !== known) client.setQueryData<Bid>(bidKey, settled);
 }

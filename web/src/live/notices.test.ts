@@ -37,7 +37,15 @@ const listing: Auction = {
   finalPrice: null,
 };
 
-const placed: Bid = { bidId: "b1", auctionId: "a1", kind: "bid", amount: 32_500, maxAmount: null, status: "pending" };
+const placed: Bid = {
+  bidId: "b1",
+  auctionId: "a1",
+  kind: "bid",
+  amount: 32_500,
+  maxAmount: null,
+  status: "pending",
+  placedAt: "2026-11-21T09:29:59Z",
+};
 const notice = (fields: Partial<Notice>): Notice => ({ auctionId: "a1", seq: 11, at: "2026-11-21T09:30:00Z", ...fields });
 
 let client: QueryClient;

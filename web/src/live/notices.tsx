@@ -5,7 +5,7 @@
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { reasonInWords } from "../api/reasons";
-import type { Auction } from "../api/types";
+import type { AuctionSummary } from "../api/types";
 import { useToasts, type Toast } from "../components/Toasts";
 import { formatMoney } from "../format/money";
 import { useSession } from "../session";
@@ -40,7 +40,11 @@ interface NoticesValue {
 const NoticesContext = createContext<NoticesValue>({ status: "off", subscribe: () => () => {} });
 
 /** What notice `name` tells about its auction, as seen by user `userId`. */
-export function noticeChange(name: NoticeName, n: Notice, userId: string): (auction: Auction) => Partial<Auction> | null {
+export function noticeChange(
+  name: NoticeName,
+  n: Notice,
+  userId: string,
+): (auction: AuctionSummary) => Partial<AuctionSummary> | null {
   return (auction) => {
     switch (name) {
       case "bid.accepted":

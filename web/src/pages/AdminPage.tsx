@@ -15,7 +15,7 @@ import { useToasts } from "../components/Toasts";
 import { formatMoney } from "../format/money";
 import { formatDateTime } from "../format/time";
 import { Link } from "../router";
-import { changeAuction } from "../live/auctionCache";
+import { replaceAuction } from "../live/auctionCache";
 import { useSession } from "../session";
 
 /** A Date as a datetime-local value ("2026-05-01T14:30:00", local time). */
@@ -34,8 +34,7 @@ function fromLocalInput(value: string): Date | null {
 
 /** The admin changed `auction`: its page shows the answer, the lists are asked again. */
 function changed(client: QueryClient, auction: Auction): void {
-  client.setQueryData(queryKeys.auction(auction.id), auction);
-  changeAuction(client, auction.id, () => auction);
+  replaceAuction(client, auction);
   void client.invalidateQueries({ queryKey: queryKeys.auctionLists });
 }
 
@@ -89,7 +88,7 @@ function PendingRow({ auction }: { auction: Auction }) {
           </h3>
           <p className="muted small">
             {categoryName(auction.category)} · starts at {formatMoney(auction.startingPrice, auction.currency)}
-            {auction.buyNowPrice !== null && ` · buy now ${formatMoney(auction.buyNowPrice, auction.currency)}`}
+            {auction.buyNowPrice != null && ` · buy now ${formatMoney(auction.buyNowPrice, auction.currency)}`}
           </p>
         </div>
         <StatusBadge status={auction.status} />

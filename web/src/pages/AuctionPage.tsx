@@ -45,7 +45,7 @@ export function AuctionPage({ id }: { id: string }) {
   const leading = !!user && auction.leadingBidderId === user.id;
   const myBidIds = new Set([...(user ? trackedBids(user.id) : []), ...(myBids?.bids ?? [])].map((b) => b.bidId));
   const priceLabel = auction.status === "closed" ? "Final price" : auction.bidCount ? "Current price" : "Starting price";
-  const price = auction.status === "closed" && auction.finalPrice !== null ? auction.finalPrice : auction.currentPrice;
+  const price = auction.status === "closed" && auction.finalPrice != null ? auction.finalPrice : auction.currentPrice;
 
   return (
     <div className="auction-page">

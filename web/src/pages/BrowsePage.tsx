@@ -6,7 +6,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { describeError } from "../api/client";
 import { searchQuery } from "../api/queries";
-import { CATEGORIES, type SearchSort } from "../api/types";
+import { AUCTION_STATUSES, CATEGORIES, type SearchSort } from "../api/types";
 import { AuctionCard } from "../components/AuctionCard";
 import { categoryName } from "../components/Badges";
 import { navigate, useLocation } from "../router";
@@ -26,6 +26,11 @@ const SORTS: [SearchSort | "", string][] = [
   ["price_asc", "Price: low to high"],
   ["price_desc", "Price: high to low"],
 ];
+
+/** `value` when it is one of `choices`, else "" (a URL may hold anything). */
+function known<T extends string>(value: string | null, choices: readonly (T | "")[]): T | "" {
+  return choices.find((c) => c === value) ?? "";
+}
 
 /** A labelled drop-down of `[value, label]` choices. */
 function Choice(props: {
@@ -53,8 +58,11 @@ export function BrowsePage() {
   const { search: params } = useLocation();
   const q = params.get("q") ?? "";
   const category = params.get("category") ?? "";
-  const status = params.get("status") ?? "";
-  const sort = (params.get("sort") ?? "") as SearchSort | "";
+  const status = known(params.get("status"), AUCTION_STATUSES);
+  const sort = known(
+    params.get("sort"),
+    SORTS.map(([value]) => value),
+  );
   const page = Math.max(1, Number(params.get("page")) || 1);
 
   // The box holds what is typed; a new query from the URL (a link, back) replaces it.
@@ -67,7 +75,7 @@ export function BrowsePage() {
 
   // While a new query loads, the previous results stay on screen.
   const { data: result, error: failure, isPending } = useQuery({
-    ...searchQuery({ q, category, status, sort: sort || undefined, page, size: PAGE_SIZE }),
+    ...searchQuery({ q, category, status: status || undefined, sort: sort || undefined, page, size: PAGE_SIZE }),
     placeholderData: keepPreviousData,
     refetchInterval: REFRESH_MS,
   });

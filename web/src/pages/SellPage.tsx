@@ -7,7 +7,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, describeError } from "../api/client";
 import { auctions } from "../api/endpoints";
 import { queryKeys } from "../api/queryKeys";
-import { CATEGORIES, type NewListing } from "../api/types";
+import { CATEGORIES, type Category, type NewListing } from "../api/types";
 import { categoryName } from "../components/Badges";
 import { Field, MoneyInput } from "../components/Field";
 import { useToasts } from "../components/Toasts";
@@ -45,7 +45,7 @@ export function SellPage() {
   const client = useQueryClient();
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
-  const [category, setCategory] = useState("");
+  const [category, setCategory] = useState<Category | "">("");
   const [currency, setCurrency] = useState("KRW");
   const [starting, setStarting] = useState("");
   const [reserve, setReserve] = useState("");
@@ -71,21 +71,16 @@ export function SellPage() {
       if (value === null) found[name] = `Enter an amount in ${currency}, like ${currency === "KRW" || currency === "JPY" ? "15000" : "150.00"}.`;
       return value ?? undefined;
     };
-    const listing: NewListing = {
-      title,
-      description,
-      category,
-      currency,
-      startingPrice: money("startingPrice", starting, true) ?? 0,
-      reservePrice: money("reservePrice", reserve, false),
-      buyNowPrice: money("buyNowPrice", buyNow, false),
-    };
+    const startingPrice = money("startingPrice", starting, true);
+    const reservePrice = money("reservePrice", reserve, false);
+    const buyNowPrice = money("buyNowPrice", buyNow, false);
     if (!category) found.category = "Choose a category.";
     setErrors(found);
-    if (Object.keys(found).length > 0) {
+    if (Object.keys(found).length > 0 || !category || startingPrice === undefined) {
       document.getElementById(`sell-${Object.keys(found)[0]}`)?.focus();
       return;
     }
+    const listing: NewListing = { title, description, category, currency, startingPrice, reservePrice, buyNowPrice };
     setBusy(true);
     try {
       const created = await auctions.create(listing);
@@ -125,7 +120,7 @@ export function SellPage() {
         </Field>
         <div className="row">
           <Field id="sell-category" label="Category" error={errors.category}>
-            <select name="category" value={category} onChange={(e) => setCategory(e.target.value)}>
+            <select name="category" value={category} onChange={(e) => setCategory(e.target.value as Category | "")}>
               <option value="">Choose…</option>
               {CATEGORIES.map((c) => (
                 <option key={c} value={c}>
