@@ -1,7 +1,7 @@
 // Who is signed in. The access token lives in the HttpOnly cookie login and signup set;
 // the app only keeps the user the API returned (the ["me"] query, asked on load).
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo } from "react";
 import { UNAUTHORIZED } from "./api/client";
 import { auth } from "./api/endpoints";
@@ -59,7 +59,7 @@ export function useSession(): SessionValue {
 }
 
 /** Signed out: the user and everything that was theirs leave the cache. */
-function forgetUser(client: ReturnType<typeof useQueryClient>): void {
+function forgetUser(client: QueryClient): void {
   client.setQueryData(queryKeys.me, null);
   for (const key of [queryKeys.watchlists, queryKeys.myBidsOfAnyone]) client.removeQueries({ queryKey: key });
 }
