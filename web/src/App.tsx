@@ -1,4 +1,6 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { createQueryClient } from "./api/queryClient";
 import { ToastProvider, useToasts } from "./components/Toasts";
 import { NoticesProvider } from "./live/notices";
 import { AdminPage } from "./pages/AdminPage";
@@ -10,8 +12,7 @@ import { NotFoundPage } from "./pages/NotFoundPage";
 import { SellPage } from "./pages/SellPage";
 import { WatchlistPage } from "./pages/WatchlistPage";
 import { Link, matchPath, navigate, RouterProvider, useLocation } from "./router";
-import { SessionProvider, useSession } from "./session";
-import { WatchlistProvider } from "./watchlist";
+import { SessionExpiry, useSession } from "./session";
 
 function Page() {
   const { path } = useLocation();
@@ -41,9 +42,10 @@ function Header() {
   const { user, isAdmin, logout } = useSession();
   const toasts = useToasts();
   const { path } = useLocation();
-  const [menuOpen, setMenuOpen] = useState(false);
-
-  useEffect(() => setMenuOpen(false), [path]);
+  // The menu (on narrow screens) stays open on the page it was opened on: following a
+  // link closes it.
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const menuOpen = menuOpenOn === path;
 
   const onLogout = async () => {
     await logout().catch(() => {});
@@ -65,7 +67,7 @@ function Header() {
           className="menu-toggle"
           aria-expanded={menuOpen}
           aria-controls="site-nav"
-          onClick={() => setMenuOpen((o) => !o)}
+          onClick={() => setMenuOpenOn(menuOpen ? null : path)}
         >
           <span className="visually-hidden">Menu</span>
           <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
@@ -87,7 +89,7 @@ function Header() {
                 </span>
                 <span data-testid="user-name">{user.displayName}</span>
               </span>
-              <button type="button" className="button ghost small" onClick={onLogout}>
+              <button type="button" className="button ghost small" onClick={() => void onLogout()}>
                 Sign out
               </button>
             </>
@@ -125,23 +127,24 @@ function Main() {
   );
 }
 
+const queryClient = createQueryClient();
+
 export function App() {
   return (
-    <RouterProvider>
-      <ToastProvider>
-        <SessionProvider>
-          <WatchlistProvider>
-            <NoticesProvider>
-              <a href="#main" className="skip-link">
-                Skip to content
-              </a>
-              <Header />
-              <Main />
-              <footer className="site-footer container muted small">Gavel · live auctions · prices update as bids land</footer>
-            </NoticesProvider>
-          </WatchlistProvider>
-        </SessionProvider>
-      </ToastProvider>
-    </RouterProvider>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider>
+        <ToastProvider>
+          <SessionExpiry />
+          <NoticesProvider>
+            <a href="#main" className="skip-link">
+              Skip to content
+            </a>
+            <Header />
+            <Main />
+            <footer className="site-footer container muted small">Gavel · live auctions · prices update as bids land</footer>
+          </NoticesProvider>
+        </ToastProvider>
+      </RouterProvider>
+    </QueryClientProvider>
   );
 }

@@ -1,73 +1,78 @@
 // Who is signed in. The access token lives in the HttpOnly cookie login and signup set;
-// the app only keeps the user the API returned, and asks GET /api/me on load.
+// the app only keeps the user the API returned (the ["me"] query, asked on load).
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { ApiError, UNAUTHORIZED } from "./api/client";
+import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo } from "react";
+import { UNAUTHORIZED } from "./api/client";
 import { auth } from "./api/endpoints";
+import { meQuery } from "./api/queries";
+import { queryKeys } from "./api/queryKeys";
 import type { User } from "./api/types";
 
-interface SessionValue {
+export interface SessionValue {
   user: User | null;
   /** False until the first GET /api/me answered. */
   ready: boolean;
   isAdmin: boolean;
-  login(email: string, password: string): Promise<User>;
-  signup(email: string, password: string, displayName: string): Promise<User>;
-  logout(): Promise<void>;
+  login: (email: string, password: string) => Promise<User>;
+  signup: (email: string, password: string, displayName: string) => Promise<User>;
+  logout: () => Promise<void>;
 }
 
-const SessionContext = createContext<SessionValue | null>(null);
-
-export function SessionProvider({ children }: { children: ReactNode }) {
-  const [user, setUser] = useState<User | null>(null);
-  const [ready, setReady] = useState(false);
+export function useSession(): SessionValue {
+  const client = useQueryClient();
+  const me = useQuery(meQuery);
+  const user = me.data ?? null;
 
   useEffect(() => {
-    let live = true;
-    auth
-      .me()
-      .then((me) => live && setUser(me))
-      .catch((e: unknown) => {
-        if (!(e instanceof ApiError && e.status === 401)) console.warn("could not load the session", e);
-      })
-      .finally(() => live && setReady(true));
-    return () => {
-      live = false;
-    };
-  }, []);
+    if (me.error) console.warn("could not load the session", me.error);
+  }, [me.error]);
 
-  const login = useCallback(async (email: string, password: string) => {
-    const session = await auth.login(email, password);
-    setUser(session.user);
-    return session.user;
-  }, []);
-  const signup = useCallback(async (email: string, password: string, displayName: string) => {
-    const session = await auth.signup(email, password, displayName);
-    setUser(session.user);
-    return session.user;
-  }, []);
+  const login = useCallback(
+    async (email: string, password: string) => {
+      const session = await auth.login(email, password);
+      client.setQueryData(queryKeys.me, session.user);
+      return session.user;
+    },
+    [client],
+  );
+  const signup = useCallback(
+    async (email: string, password: string, displayName: string) => {
+      const session = await auth.signup(email, password, displayName);
+      client.setQueryData(queryKeys.me, session.user);
+      return session.user;
+    },
+    [client],
+  );
   const logout = useCallback(async () => {
     try {
       await auth.logout();
     } finally {
-      setUser(null);
+      forgetUser(client);
     }
-  }, []);
-  useEffect(() => {
-    const forget = () => setUser(null);
-    window.addEventListener(UNAUTHORIZED, forget);
-    return () => window.removeEventListener(UNAUTHORIZED, forget);
-  }, []);
+  }, [client]);
 
-  const value = useMemo<SessionValue>(
-    () => ({ user, ready, isAdmin: !!user?.roles.includes("admin"), login, signup, logout }),
-    [user, ready, login, signup, logout],
+  return useMemo<SessionValue>(
+    () => ({ user, ready: !me.isPending, isAdmin: !!user?.roles.includes("admin"), login, signup, logout }),
+    [user, me.isPending, login, signup, logout],
   );
-  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
-export function useSession(): SessionValue {
-  const value = useContext(SessionContext);
-  if (!value) throw new Error("useSession outside SessionProvider");
-  return value;
+/** Signed out: the user and everything that was theirs leave the cache. */
+function forgetUser(client: QueryClient): void {
+  client.setQueryData(queryKeys.me, null);
+  for (const key of [queryKeys.watchlists, queryKeys.myBidsOfAnyone]) client.removeQueries({ queryKey: key });
+}
+
+/** Forgets the user whenever the API answers 401 (the cookie expired or was revoked). */
+export function SessionExpiry() {
+  const client = useQueryClient();
+  useEffect(() => {
+    const forget = () => {
+      if (client.getQueryData(queryKeys.me)) forgetUser(client);
+    };
+    window.addEventListener(UNAUTHORIZED, forget);
+    return () => window.removeEventListener(UNAUTHORIZED, forget);
+  }, [client]);
+  return null;
 }

@@ -1,63 +1,57 @@
-// The signed-in user's watchlist: which auctions are watched, for the star toggles and
-// the watchlist page.
+// The signed-in user's watchlist (the ["watchlist", userId] query): which auctions are
+// watched, for the star toggles and the watchlist page.
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
 import { watchlist as api } from "./api/endpoints";
-import type { Auction } from "./api/types";
+import { watchlistQuery } from "./api/queries";
+import { queryKeys } from "./api/queryKeys";
+import type { AuctionSummary } from "./api/types";
 import { useSession } from "./session";
 
-interface WatchlistValue {
-  items: Auction[];
+export interface WatchlistValue {
+  items: AuctionSummary[];
   loaded: boolean;
-  isWatched(id: string): boolean;
+  isWatched: (id: string) => boolean;
   /** Watches or unwatches; resolves to the new state. */
-  toggle(auction: Auction): Promise<boolean>;
-  refresh(): Promise<void>;
+  toggle: (auction: AuctionSummary) => Promise<boolean>;
 }
 
-const WatchlistContext = createContext<WatchlistValue | null>(null);
+const NONE: AuctionSummary[] = [];
 
-export function WatchlistProvider({ children }: { children: ReactNode }) {
+/** `refreshMs` polls the list (the watchlist page shows prices from it). */
+export function useWatchlist(refreshMs?: number): WatchlistValue {
   const { user } = useSession();
-  const [items, setItems] = useState<Auction[]>([]);
-  const [loaded, setLoaded] = useState(false);
-
-  const refresh = useCallback(async () => {
-    if (!user) return;
-    const page = await api.list();
-    setItems(page.items);
-    setLoaded(true);
-  }, [user]);
-
-  useEffect(() => {
-    setItems([]);
-    setLoaded(false);
-    if (user) refresh().catch(() => setLoaded(true));
-  }, [user, refresh]);
+  const client = useQueryClient();
+  const userId = user?.id ?? null;
+  const query = useQuery({
+    ...watchlistQuery(userId ?? ""),
+    enabled: userId !== null,
+    refetchInterval: refreshMs ?? false,
+  });
+  const items = userId ? (query.data ?? NONE) : NONE;
 
   const isWatched = useCallback((id: string) => items.some((a) => a.id === id), [items]);
 
   const toggle = useCallback(
-    async (auction: Auction) => {
-      const watched = items.some((a) => a.id === auction.id);
-      if (watched) {
-        await api.remove(auction.id);
-        setItems((all) => all.filter((a) => a.id !== auction.id));
-      } else {
-        await api.add(auction.id);
-        setItems((all) => [auction, ...all.filter((a) => a.id !== auction.id)]);
-      }
+    async (auction: AuctionSummary) => {
+      if (!userId) throw new Error("not signed in");
+      const key = queryKeys.watchlist(userId);
+      const watched = (client.getQueryData<AuctionSummary[]>(key) ?? []).some((a) => a.id === auction.id);
+      if (watched) await api.remove(auction.id);
+      else await api.add(auction.id);
+      // A refresh that left before the change must not bring the old list back.
+      await client.cancelQueries({ queryKey: key });
+      client.setQueryData<AuctionSummary[]>(key, (all = []) =>
+        watched ? all.filter((a) => a.id !== auction.id) : [auction, ...all.filter((a) => a.id !== auction.id)],
+      );
       return !watched;
     },
-    [items],
+    [client, userId],
   );
 
-  const value = useMemo(() => ({ items, loaded, isWatched, toggle, refresh }), [items, loaded, isWatched, toggle, refresh]);
-  return <WatchlistContext.Provider value={value}>{children}</WatchlistContext.Provider>;
-}
-
-export function useWatchlist(): WatchlistValue {
-  const value = useContext(WatchlistContext);
-  if (!value) throw new Error("useWatchlist outside WatchlistProvider");
-  return value;
+  return useMemo(
+    () => ({ items, loaded: userId !== null && !query.isPending, isWatched, toggle }),
+    [items, userId, query.isPending, isWatched, toggle],
+  );
 }

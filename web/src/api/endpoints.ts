@@ -4,6 +4,7 @@ import { request } from "./client";
 import type {
   Analysis,
   Auction,
+  AuctionListQuery,
   AuctionPage,
   Bid,
   BidHistoryItem,
@@ -27,8 +28,7 @@ export const auth = {
 
 export const auctions = {
   get: (id: string, signal?: AbortSignal) => request<Auction>(`/api/auctions/${encodeURIComponent(id)}`, { signal }),
-  list: (query: { status?: string; category?: string; sellerId?: string; limit?: number; cursor?: string }) =>
-    request<AuctionPage>("/api/auctions", { query }),
+  list: (query: AuctionListQuery, signal?: AbortSignal) => request<AuctionPage>("/api/auctions", { query: { ...query }, signal }),
   create: (listing: NewListing) => request<Auction>("/api/auctions", { method: "POST", body: listing }),
   schedule: (id: string, startsAt: string, endsAt: string) =>
     request<Auction>(`/api/admin/auctions/${encodeURIComponent(id)}/schedule`, {
@@ -37,11 +37,13 @@ export const auctions = {
     }),
   cancel: (id: string) =>
     request<Auction>(`/api/admin/auctions/${encodeURIComponent(id)}/cancel`, { method: "POST" }),
-  bids: (id: string, afterSeq = 0, limit = 200) =>
+  bids: (id: string, afterSeq = 0, limit = 200, signal?: AbortSignal) =>
     request<{ items: BidHistoryItem[] }>(`/api/auctions/${encodeURIComponent(id)}/bids`, {
       query: { afterSeq, limit },
+      signal,
     }),
-  analysis: (id: string) => request<Analysis>(`/api/auctions/${encodeURIComponent(id)}/analysis`),
+  analysis: (id: string, signal?: AbortSignal) =>
+    request<Analysis>(`/api/auctions/${encodeURIComponent(id)}/analysis`, { signal }),
 };
 
 export const bidding = {
@@ -56,12 +58,13 @@ export const bidding = {
       method: "POST",
       headers: { "Idempotency-Key": idempotencyKey },
     }),
-  get: (bidId: string) => request<Bid>(`/api/bids/${encodeURIComponent(bidId)}`),
-  mine: (cursor?: string, limit = 50) => request<BidPage>("/api/me/bids", { query: { cursor, limit } }),
+  get: (bidId: string, signal?: AbortSignal) => request<Bid>(`/api/bids/${encodeURIComponent(bidId)}`, { signal }),
+  mine: (cursor?: string, limit = 50, signal?: AbortSignal) =>
+    request<BidPage>("/api/me/bids", { query: { cursor, limit }, signal }),
 };
 
 export const watchlist = {
-  list: () => request<{ items: Auction[] }>("/api/me/watchlist"),
+  list: (signal?: AbortSignal) => request<{ items: Auction[] }>("/api/me/watchlist", { signal }),
   add: (auctionId: string) => request<void>(`/api/me/watchlist/${encodeURIComponent(auctionId)}`, { method: "PUT" }),
   remove: (auctionId: string) =>
     request<void>(`/api/me/watchlist/${encodeURIComponent(auctionId)}`, { method: "DELETE" }),

@@ -1,130 +1,63 @@
-// Shapes of the public API (/work contract: camelCase JSON, money in minor units, RFC 3339
-// times). Fields the platform may add later are optional here.
+// The shapes of the public API, named for the app. They are the generated types of the
+// platform's OpenAPI document (schema.d.ts, `npm run gen:api`); only what the document
+// does not describe, or what the app needs narrower, is written here.
 
-export type AuctionStatus = "pending" | "scheduled" | "open" | "closed" | "cancelled";
+import type { components, operations, paths } from "./schema";
 
-export const CATEGORIES = [
-  "electronics",
-  "fashion",
-  "home",
-  "collectibles",
-  "art",
-  "sports",
-  "vehicles",
-  "books",
-  "other",
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+type Schemas = components["schemas"];
 
-export interface User {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: string[];
-}
+export type User = Schemas["UserView"];
+export type Session = Schemas["Session"];
 
-export interface Session {
-  user: User;
-  accessToken: string;
-  expiresIn: number;
-}
+/** A listing as GET /api/auctions/{id} and the lists of auctions serve it. */
+export type Auction = Schemas["AuctionView"];
+/** A search hit: an auction without some of the terms (`AuctionView` is one too). */
+export type AuctionSummary = Schemas["Hit"];
+export type AuctionPage = Schemas["AuctionPage"];
+export type AuctionListQuery = NonNullable<paths["/api/auctions"]["get"]["parameters"]["query"]>;
+export type NewListing = Schemas["CreateAuctionRequest"];
+export type Category = Schemas["Category"];
 
-export interface Auction {
-  id: string;
-  sellerId: string | null;
-  title: string;
-  description: string;
-  category: string;
-  currency: string;
-  startingPrice: number;
-  /** Present only for the seller. */
-  reservePrice?: number | null;
-  reserveMet: boolean;
-  buyNowPrice: number | null;
-  status: AuctionStatus;
-  startsAt: string | null;
-  endsAt: string | null;
-  currentPrice: number;
-  bidCount: number;
-  leadingBidderId: string | null;
-  seq: number;
-  winnerId: string | null;
-  finalPrice: number | null;
-  /** The lowest amount a new bid must have now, when the platform says so. */
-  minimumBid?: number | null;
-}
+/** Data of the public stream's state events (`price`, `opened`, `closed`, …). */
+export type AuctionEvent = Schemas["AuctionUpdate"];
+/** Data of the public stream's `snapshot`. */
+export type AuctionSnapshot = Schemas["AuctionSnapshot"];
 
-export interface AuctionPage {
-  items: Auction[];
-  nextCursor: string | null;
-}
+export type Bid = Schemas["BidView"];
+export type BidReceipt = Schemas["BidAccepted"];
+export type BidPage = Schemas["MyBidsPage"];
+export type BidHistoryItem = Schemas["BidHistoryItem"];
 
-export interface NewListing {
-  title: string;
-  description: string;
-  category: string;
-  startingPrice: number;
-  reservePrice?: number;
-  buyNowPrice?: number;
-  currency?: string;
-}
+export type SearchQuery = NonNullable<operations["search"]["parameters"]["query"]>;
+export type SearchResult = Schemas["SearchPage"];
+export type SearchSort = Schemas["Sort"];
 
+export type Analysis = Schemas["AuctionAnalysis"];
+
+/** The contract's auction states (the document types `status` as a string). */
+export type AuctionStatus = NonNullable<AuctionListQuery["status"]>;
+
+const STATUS_ORDER: Record<AuctionStatus, number> = { pending: 0, scheduled: 1, open: 2, closed: 3, cancelled: 4 };
+export const AUCTION_STATUSES = inOrder(STATUS_ORDER);
+
+/** The contract's bid states (the document types `status` as a string). */
 export type BidStatus = "pending" | "accepted" | "rejected";
 
-export interface BidReceipt {
-  bidId: string;
-  status: BidStatus;
-}
+/** Every category, in the order the pickers show them. */
+const CATEGORY_ORDER: Record<Category, number> = {
+  electronics: 0,
+  fashion: 1,
+  home: 2,
+  collectibles: 3,
+  art: 4,
+  sports: 5,
+  vehicles: 6,
+  books: 7,
+  other: 8,
+};
+export const CATEGORIES = inOrder(CATEGORY_ORDER);
 
-export interface Bid {
-  bidId: string;
-  auctionId: string;
-  kind?: "bid" | "buy_now";
-  amount: number | null;
-  maxAmount: number | null;
-  status: BidStatus;
-  reason?: string;
-  seq?: number;
-  placedAt?: string;
-}
-
-export interface BidPage {
-  items: Bid[];
-  nextCursor: string | null;
-}
-
-export interface BidHistoryItem {
-  seq: number;
-  bidId: string;
-  amount: number;
-  bidder: string;
-  placedAt: string;
-}
-
-export type SearchSort = "relevance" | "ending_soon" | "price_asc" | "price_desc" | "newest";
-
-export interface SearchQuery {
-  q?: string;
-  category?: string;
-  status?: string;
-  sort?: SearchSort;
-  page?: number;
-  size?: number;
-}
-
-export interface SearchResult {
-  total: number;
-  hits: Auction[];
-  facets: { category: Record<string, number>; status: Record<string, number> };
-}
-
-export interface Analysis {
-  auctionId: string;
-  status: AuctionStatus;
-  bidCount: number;
-  uniqueBidders: number;
-  startingPrice: number;
-  finalPrice: number | null;
-  pricePoints: { at: string; price: number; seq: number }[];
-  bidsPerMinute: { minute: string; count: number }[];
+/** The keys of `order` sorted by their numbers: every member of a union, checked. */
+function inOrder<K extends string>(order: Record<K, number>): K[] {
+  return (Object.keys(order) as K[]).sort((a, b) => order[a] - order[b]);
 }

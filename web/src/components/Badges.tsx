@@ -1,7 +1,7 @@
 import type { AuctionStatus } from "../api/types";
 import type { LiveStatus } from "../live/useEventStream";
 
-const STATUS_WORDS: Record<AuctionStatus, string> = {
+const STATUS_WORDS: Record<AuctionStatus, string> & Partial<Record<string, string>> = {
   pending: "Pending review",
   scheduled: "Scheduled",
   open: "Open",
@@ -9,7 +9,8 @@ const STATUS_WORDS: Record<AuctionStatus, string> = {
   cancelled: "Cancelled",
 };
 
-export function StatusBadge({ status }: { status: AuctionStatus }) {
+/** An auction's state in words (a state this app does not know yet, as it is). */
+export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status}`}>{STATUS_WORDS[status] ?? status}</span>;
 }
 

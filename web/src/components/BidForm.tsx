@@ -2,83 +2,78 @@
 // answers 202 at once; the outcome arrives on the private stream (with GET /api/bids/{id}
 // as a fallback) and is shown next to the form.
 
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { describeError } from "../api/client";
 import { bidding } from "../api/endpoints";
 import { newIdempotencyKey } from "../api/keys";
 import { reasonInWords } from "../api/reasons";
-import type { Auction, BidStatus, User } from "../api/types";
+import type { Auction, Bid, User } from "../api/types";
 import { minimumBid } from "../format/increments";
 import { currencySymbol, formatMoney, parseMoney, toInputValue } from "../format/money";
-import { trackBid, updateTrackedBid } from "../live/myBids";
+import { bidCheckQuery, rememberBid } from "../live/myBids";
 import { useNotices } from "../live/notices";
 import { Field, MoneyInput } from "./Field";
 
-interface Outcome {
-  bidId: string;
-  kind: "bid" | "buy_now";
-  status: BidStatus;
-  amount: number | null;
-  text: string;
-}
-
 const FALLBACK_CHECK_MS = 3000;
 
+/** What the bidder is told about their bid; `leading` is what the acceptance said. */
+export function outcomeText(bid: Pick<Bid, "kind" | "status" | "reason">, leading?: boolean): string {
+  const buyNow = bid.kind === "buy_now";
+  switch (bid.status) {
+    case "pending":
+      return "Sent: waiting for confirmation…";
+    case "accepted":
+      if (buyNow) return "Purchase confirmed: the item is yours.";
+      return leading === false
+        ? "Bid accepted, but another bidder's maximum is higher."
+        : "Bid accepted: you are the highest bidder.";
+    case "rejected":
+      return `${buyNow ? "Purchase" : "Bid"} rejected: ${reasonInWords(bid.reason)}.`;
+    default:
+      return `Bid ${bid.status}.`;
+  }
+}
+
 export function BidForm({ auction, user }: { auction: Auction; user: User }) {
+  const client = useQueryClient();
   const currency = auction.currency;
   const minimum = minimumBid(auction);
-  const [amount, setAmount] = useState(() => toInputValue(minimum, currency));
+  // Until the bidder types, the amount follows the next minimum as the price moves.
+  const [typed, setTyped] = useState<string | null>(null);
+  const amount = typed ?? toInputValue(minimum, currency);
   const [maximum, setMaximum] = useState("");
-  const [edited, setEdited] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [confirmBuy, setConfirmBuy] = useState(false);
   const amountRef = useRef<HTMLInputElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
 
-  // Until the bidder types, the amount follows the next minimum as the price moves.
-  useEffect(() => {
-    if (!edited) setAmount(toInputValue(minimum, currency));
-  }, [minimum, currency, edited]);
-
-  const settle = (bidId: string, status: BidStatus, reason?: string, leading?: boolean) => {
-    updateTrackedBid(user.id, bidId, { status, reason });
-    setOutcome((o) => {
-      if (!o || o.bidId !== bidId || o.status !== "pending") return o;
-      const what = o.kind === "buy_now" ? "Purchase" : "Bid";
-      const text =
-        status === "accepted"
-          ? o.kind === "buy_now"
-            ? "Purchase confirmed: the item is yours."
-            : leading === false
-              ? "Bid accepted, but another bidder's maximum is higher."
-              : "Bid accepted: you are the highest bidder."
-          : `${what} rejected: ${reasonInWords(reason)}.`;
-      return { ...o, status, text };
-    });
-  };
+  // The last bid sent from this form. Its outcome comes into the bid's cache entry from
+  // the private stream; if the stream is slow or down, it is asked for directly, every
+  // few seconds while the bid is pending.
+  const [sentId, setSentId] = useState<string | null>(null);
+  const [leading, setLeading] = useState<Record<string, boolean | undefined>>({});
+  const { data: sent } = useQuery({
+    ...bidCheckQuery(user.id, sentId ?? ""),
+    enabled: sentId !== null,
+    staleTime: FALLBACK_CHECK_MS,
+    refetchInterval: (query) => (query.state.data?.status === "pending" ? FALLBACK_CHECK_MS : false),
+  });
+  const outcome = sentId && sent ? { status: sent.status, text: outcomeText(sent, leading[sentId]) } : null;
 
   useNotices((name, notice) => {
-    if (!notice.bidId) return;
-    if (name === "bid.accepted") settle(notice.bidId, "accepted", undefined, notice.leading);
-    if (name === "bid.rejected") settle(notice.bidId, "rejected", notice.reason);
+    const bidId = notice.bidId;
+    if (name === "bid.accepted" && bidId) setLeading((all) => ({ ...all, [bidId]: notice.leading }));
   });
 
-  // If the stream is slow or down, ask for the outcome directly.
-  const pendingId = outcome?.status === "pending" ? outcome.bidId : null;
+  // The confirmation replaces the buy-now button: the focus moves onto it.
   useEffect(() => {
-    if (!pendingId) return;
-    const timer = window.setTimeout(() => {
-      bidding
-        .get(pendingId)
-        .then((bid) => bid.status !== "pending" && settle(pendingId, bid.status, bid.reason))
-        .catch(() => {});
-    }, FALLBACK_CHECK_MS);
-    return () => window.clearTimeout(timer);
-  }, [pendingId]);
+    if (confirmBuy) confirmRef.current?.focus();
+  }, [confirmBuy]);
 
-  const submitted = (bidId: string, kind: Outcome["kind"], value: number | null, max: number | null) => {
-    trackBid(user.id, {
+  const submitted = (bidId: string, kind: Bid["kind"], value: number | null, max: number | null) => {
+    rememberBid(client, user.id, {
       bidId,
       auctionId: auction.id,
       kind,
@@ -87,7 +82,7 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
       status: "pending",
       placedAt: new Date().toISOString(),
     });
-    setOutcome({ bidId, kind, status: "pending", amount: value, text: "Sent: waiting for confirmation…" });
+    setSentId(bidId);
   };
 
   const onSubmit = async (e: FormEvent) => {
@@ -112,7 +107,7 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
     try {
       const receipt = await bidding.place(auction.id, value, max, newIdempotencyKey());
       submitted(receipt.bidId, "bid", value, max ?? null);
-      setEdited(false);
+      setTyped(null);
       setMaximum("");
     } catch (err) {
       setError(describeError(err));
@@ -126,7 +121,7 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
     setBusy(true);
     try {
       const receipt = await bidding.buyNow(auction.id, newIdempotencyKey());
-      submitted(receipt.bidId, "buy_now", auction.buyNowPrice, null);
+      submitted(receipt.bidId, "buy_now", auction.buyNowPrice ?? null, null);
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -136,14 +131,15 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
   };
 
   const open = auction.status === "open";
+  const buyNowPrice = auction.buyNowPrice;
   const buyNowOffered =
-    auction.buyNowPrice !== null &&
-    (auction.buyNowPrice > auction.currentPrice || (auction.bidCount === 0 && auction.buyNowPrice === auction.currentPrice));
+    buyNowPrice != null &&
+    (buyNowPrice > auction.currentPrice || (auction.bidCount === 0 && buyNowPrice === auction.currentPrice));
   const symbol = currencySymbol(currency);
 
   return (
     <div className="bid-box">
-      <form className="bid-form" onSubmit={onSubmit} noValidate aria-label="Place a bid">
+      <form className="bid-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-label="Place a bid">
         <Field
           id="bid-amount"
           label="Your bid"
@@ -159,10 +155,7 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
             name="amount"
             value={amount}
             disabled={!open}
-            onChange={(e) => {
-              setAmount(e.target.value);
-              setEdited(true);
-            }}
+            onChange={(e) => setTyped(e.target.value)}
           />
         </Field>
         <details className="proxy">
@@ -179,7 +172,7 @@ export function BidForm({ auction, user }: { auction: Auction; user: User }) {
         <div className="buy-now">
           {confirmBuy ? (
             <div className="confirm-row">
-              <button type="button" className="button accent" onClick={buyNow} disabled={busy} autoFocus>
+              <button type="button" className="button accent" onClick={() => void buyNow()} disabled={busy} ref={confirmRef}>
                 Confirm: buy for {formatMoney(auction.buyNowPrice, currency)}
               </button>
               <button type="button" className="button ghost" onClick={() => setConfirmBuy(false)}>

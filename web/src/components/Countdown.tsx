@@ -1,9 +1,9 @@
-import type { Auction } from "../api/types";
+import type { AuctionSummary } from "../api/types";
 import { formatDuration } from "../format/time";
 import { useNow } from "../live/useNow";
 
 interface Props {
-  auction: Pick<Auction, "status" | "startsAt" | "endsAt">;
+  auction: Pick<AuctionSummary, "status" | "startsAt" | "endsAt">;
   /** "long" on the auction page, "short" on cards. */
   size?: "long" | "short";
 }

@@ -1,59 +1,36 @@
 // What a closed auction came to: the winner and final price, and charts of the price over
 // time and bids per minute from GET /api/auctions/{id}/analysis.
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { describeError } from "../api/client";
-import { auctions } from "../api/endpoints";
+import { analysisQuery } from "../api/queries";
 import type { Analysis, Auction, User } from "../api/types";
 import { formatMoney } from "../format/money";
-import { bidderPseudonym } from "../format/pseudonym";
+import { usePseudonym } from "../live/usePseudonym";
 import { BidsPerMinuteChart, PriceChart } from "./charts";
 
 const RETRY_MS = 1500;
 const MAX_TRIES = 8;
 
+/** The analysis is built from the event log and may trail the close by a moment. */
+export function analysisBehind(analysis: Analysis | undefined, auction: Pick<Auction, "bidCount">): boolean {
+  return !analysis || analysis.status !== "closed" || analysis.bidCount < auction.bidCount;
+}
+
 export function Results({ auction, user }: { auction: Auction; user: User | null }) {
-  const [analysis, setAnalysis] = useState<Analysis | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [winnerName, setWinnerName] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    let timer: number | undefined;
-    let tries = 0;
-    const load = () => {
-      tries++;
-      auctions
-        .analysis(auction.id)
-        .then((a) => {
-          if (!live) return;
-          setAnalysis(a);
-          setError(null);
-          // The analysis is built from the event log and may trail the close by a moment.
-          const behind = a.status !== "closed" || a.bidCount < auction.bidCount;
-          if (behind && tries < MAX_TRIES) timer = window.setTimeout(load, RETRY_MS);
-        })
-        .catch((e: unknown) => {
-          if (!live) return;
-          if (tries < MAX_TRIES) timer = window.setTimeout(load, RETRY_MS);
-          else setError(describeError(e));
-        });
-    };
-    load();
-    return () => {
-      live = false;
-      window.clearTimeout(timer);
-    };
-  }, [auction.id, auction.bidCount]);
-
-  useEffect(() => {
-    setWinnerName(null);
-    if (auction.winnerId) void bidderPseudonym(auction.id, auction.winnerId).then(setWinnerName);
-  }, [auction.id, auction.winnerId]);
+  const { data: analysis, error: failure } = useQuery({
+    ...analysisQuery(auction.id),
+    retry: MAX_TRIES - 1,
+    retryDelay: RETRY_MS,
+    refetchInterval: (query) =>
+      analysisBehind(query.state.data, auction) && query.state.dataUpdateCount < MAX_TRIES ? RETRY_MS : false,
+  });
+  const error = failure && !analysis ? describeError(failure) : null;
+  const winnerName = usePseudonym(auction.id, auction.winnerId);
 
   const youWon = !!user && auction.winnerId === user.id;
   const youSold = !!user && auction.sellerId === user.id;
-  const sold = auction.winnerId !== null && auction.finalPrice !== null;
+  const sold = auction.winnerId != null && auction.finalPrice != null;
 
   return (
     <section className="card results" aria-labelledby="results-title">

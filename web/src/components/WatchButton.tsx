@@ -1,13 +1,13 @@
 import { useState, type MouseEvent } from "react";
 import { describeError } from "../api/client";
-import type { Auction } from "../api/types";
+import type { AuctionSummary } from "../api/types";
 import { navigate } from "../router";
 import { useSession } from "../session";
 import { useWatchlist } from "../watchlist";
 import { useToasts } from "./Toasts";
 
 /** A star that watches or unwatches the auction (signing in first when needed). */
-export function WatchButton({ auction, compact = false }: { auction: Auction; compact?: boolean }) {
+export function WatchButton({ auction, compact = false }: { auction: AuctionSummary; compact?: boolean }) {
   const { user } = useSession();
   const { isWatched, toggle } = useWatchlist();
   const toasts = useToasts();
@@ -38,7 +38,7 @@ export function WatchButton({ auction, compact = false }: { auction: Auction; co
       className={`watch-button ${watched ? "watched" : ""} ${compact ? "compact" : ""}`}
       aria-pressed={watched}
       aria-label={compact ? `${label}: ${auction.title}` : undefined}
-      onClick={onClick}
+      onClick={(e) => void onClick(e)}
       disabled={busy}
     >
       <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">

@@ -32,6 +32,6 @@ type Pricing = Pick<Auction, "startingPrice" | "currentPrice" | "leadingBidderId
 
 export function minimumBid(auction: Pricing): number {
   if (typeof auction.minimumBid === "number") return auction.minimumBid;
-  const noBids = auction.leadingBidderId === null && auction.bidCount === 0;
+  const noBids = !auction.leadingBidderId && auction.bidCount === 0;
   return noBids ? auction.startingPrice : auction.currentPrice + incrementAt(auction.currentPrice);
 }

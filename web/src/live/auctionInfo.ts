@@ -1,37 +1,36 @@
 // Titles and currencies of auctions the private notices talk about. Notices carry ids and
-// amounts only; the words and money format come from the auction, fetched once.
+// amounts only; the words and money format come from the auction: the cached one where
+// any screen has it, else fetched once through the cache.
 
-import { auctions } from "../api/endpoints";
-import type { Auction } from "../api/types";
+import type { QueryClient } from "@tanstack/react-query";
+import { auctionQuery } from "../api/queries";
+import type { AuctionSummary } from "../api/types";
+import { findCachedAuction } from "./auctionCache";
 
 export interface AuctionInfo {
   title: string;
   currency: string;
 }
 
-const known = new Map<string, AuctionInfo>();
-const loading = new Map<string, Promise<AuctionInfo | null>>();
-
-export function rememberAuction(auction: Pick<Auction, "id" | "title" | "currency">): void {
-  if (auction.title && auction.currency) known.set(auction.id, { title: auction.title, currency: auction.currency });
+function infoOf(auction: Pick<AuctionSummary, "title" | "currency"> | undefined): AuctionInfo | null {
+  return auction?.title && auction.currency ? { title: auction.title, currency: auction.currency } : null;
 }
 
 /** The auction's title and currency, or null when it cannot be had within `waitMs`. */
-export async function auctionInfo(id: string, waitMs = 1500): Promise<AuctionInfo | null> {
-  const cached = known.get(id);
+export async function auctionInfo(client: QueryClient, id: string, waitMs = 1500): Promise<AuctionInfo | null> {
+  const cached = infoOf(findCachedAuction(client, id));
   if (cached) return cached;
-  let pending = loading.get(id);
-  if (!pending) {
-    pending = auctions
-      .get(id)
-      .then((a) => {
-        rememberAuction(a);
-        return known.get(id) ?? null;
-      })
-      .catch(() => null)
-      .finally(() => loading.delete(id));
-    loading.set(id, pending);
+  const loading = client
+    .fetchQuery({ ...auctionQuery(id), staleTime: Infinity })
+    .then(infoOf)
+    .catch(() => null);
+  let timer: number | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = window.setTimeout(() => resolve(null), waitMs);
+  });
+  try {
+    return await Promise.race([loading, timeout]);
+  } finally {
+    window.clearTimeout(timer);
   }
-  const timeout = new Promise<null>((resolve) => window.setTimeout(() => resolve(null), waitMs));
-  return Promise.race([pending, timeout]);
 }

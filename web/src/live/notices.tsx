@@ -1,13 +1,17 @@
 // The signed-in user's private stream (/api/me/events): every notice becomes a toast,
-// updates the statuses of the bids this browser tracks, and reaches the pages that listen.
+// settles the user's bids and updates the auctions it is about in the cache (so cards and
+// "my bids" follow it), and reaches the components that listen.
 
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { reasonInWords } from "../api/reasons";
+import type { AuctionSummary } from "../api/types";
 import { useToasts, type Toast } from "../components/Toasts";
 import { formatMoney } from "../format/money";
 import { useSession } from "../session";
+import { applyHint, changeAuction } from "./auctionCache";
 import { auctionInfo } from "./auctionInfo";
-import { updateTrackedBid } from "./myBids";
+import { settleBid } from "./myBids";
 import { useEventStream, type LiveStatus, type StreamHandlers } from "./useEventStream";
 
 export interface Notice {
@@ -30,42 +34,83 @@ type Listener = (name: NoticeName, notice: Notice) => void;
 
 interface NoticesValue {
   status: LiveStatus;
-  subscribe(listener: Listener): () => void;
+  subscribe: (listener: Listener) => () => void;
 }
 
 const NoticesContext = createContext<NoticesValue>({ status: "off", subscribe: () => () => {} });
 
+/** What notice `name` tells about its auction, as seen by user `userId`. */
+export function noticeChange(
+  name: NoticeName,
+  n: Notice,
+  userId: string,
+): (auction: AuctionSummary) => Partial<AuctionSummary> | null {
+  return (auction) => {
+    switch (name) {
+      case "bid.accepted":
+        return n.currentPrice === undefined
+          ? null
+          : { currentPrice: n.currentPrice, ...(n.leading ? { leadingBidderId: userId } : {}) };
+      case "outbid":
+        // Someone else leads now; who, the public stream tells.
+        return {
+          ...(n.currentPrice === undefined ? {} : { currentPrice: n.currentPrice }),
+          ...(auction.leadingBidderId === userId ? { leadingBidderId: null } : {}),
+        };
+      case "won":
+        return { status: "closed", winnerId: userId, finalPrice: n.finalPrice ?? auction.finalPrice };
+      case "auction.closed":
+        return { status: "closed", winnerId: n.winnerId ?? null, finalPrice: n.finalPrice ?? null };
+      case "auction.ending":
+        return n.endsAt ? { endsAt: n.endsAt } : null;
+      case "bid.rejected":
+        return null;
+    }
+  };
+}
+
+/** Notice `name` into the cache: the bid's outcome and what it says about the auction. */
+export function applyNotice(client: QueryClient, name: NoticeName, notice: Notice, userId: string): void {
+  if (notice.bidId && (name === "bid.accepted" || name === "bid.rejected")) {
+    settleBid(client, userId, notice.bidId, {
+      status: name === "bid.accepted" ? "accepted" : "rejected",
+      reason: notice.reason,
+      seq: name === "bid.accepted" ? notice.seq : undefined,
+    });
+  }
+  const change = noticeChange(name, notice, userId);
+  changeAuction(client, notice.auctionId, (auction) => {
+    const patch = change(auction);
+    return patch ? applyHint(auction, notice.seq, patch) : auction;
+  });
+}
+
 export function NoticesProvider({ children }: { children: ReactNode }) {
   const { user } = useSession();
+  const client = useQueryClient();
   const toasts = useToasts();
   const listeners = useRef(new Set<Listener>());
   const userId = user?.id ?? null;
 
   const handlers = useMemo<StreamHandlers>(() => {
-    const entries = NOTICE_NAMES.map((name) => [
+    const entries = NOTICE_NAMES.map((name): [NoticeName, StreamHandlers[string]] => [
       name,
       (data: unknown) => {
         const notice = data as Notice;
         if (!notice || typeof notice.auctionId !== "string") return;
-        if (userId && notice.bidId && (name === "bid.accepted" || name === "bid.rejected")) {
-          updateTrackedBid(userId, notice.bidId, {
-            status: name === "bid.accepted" ? "accepted" : "rejected",
-            reason: notice.reason,
-            seq: name === "bid.accepted" ? notice.seq : undefined,
-          });
-        }
+        if (userId) applyNotice(client, name, notice, userId);
         for (const listener of listeners.current) listener(name, notice);
-        void toastFor(name, notice).then((toast) => toast && toasts.show(toast));
+        void toastFor(client, name, notice).then((toast) => toast && toasts.show(toast));
       },
     ]);
     return Object.fromEntries(entries);
-  }, [userId, toasts]);
+  }, [userId, client, toasts]);
 
   const status = useEventStream(userId ? "/api/me/events" : null, handlers);
   const value = useMemo<NoticesValue>(
     () => ({
       status,
-      subscribe(listener) {
+      subscribe: (listener) => {
         listeners.current.add(listener);
         return () => listeners.current.delete(listener);
       },
@@ -79,13 +124,15 @@ export function NoticesProvider({ children }: { children: ReactNode }) {
 export function useNotices(listener: Listener): LiveStatus {
   const { status, subscribe } = useContext(NoticesContext);
   const latest = useRef(listener);
-  latest.current = listener;
+  useEffect(() => {
+    latest.current = listener;
+  });
   useEffect(() => subscribe((name, notice) => latest.current(name, notice)), [subscribe]);
   return status;
 }
 
-async function toastFor(name: NoticeName, n: Notice): Promise<Omit<Toast, "id"> | null> {
-  const info = await auctionInfo(n.auctionId);
+async function toastFor(client: QueryClient, name: NoticeName, n: Notice): Promise<Omit<Toast, "id"> | null> {
+  const info = await auctionInfo(client, n.auctionId);
   const title = info ? `“${info.title}”` : "an auction";
   const money = (amount: number | null | undefined) => (info ? formatMoney(amount, info.currency) : String(amount ?? "—"));
   switch (name) {

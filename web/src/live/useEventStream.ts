@@ -5,7 +5,7 @@
 // browser gives up instead (the server answered with an error status), the stream is
 // opened again after a growing pause, resuming from the last id seen via `lastEventId`.
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "off";
 
@@ -14,16 +14,15 @@ export type StreamHandlers = Record<string, (data: unknown, id: string) => void>
 const MAX_PAUSE_MS = 30_000;
 
 export function useEventStream(url: string | null, handlers: StreamHandlers): LiveStatus {
-  const [status, setStatus] = useState<LiveStatus>(url ? "connecting" : "off");
-  const latest = useRef(handlers);
-  latest.current = handlers;
+  // The status of the stream of `url`; a stream not yet opened is connecting.
+  const [state, setState] = useState<{ url: string | null; status: LiveStatus }>({ url, status: "connecting" });
+  // The newest handlers, without reopening the stream when they change.
+  const deliver = useEffectEvent((name: string, data: unknown, id: string) => handlers[name]?.(data, id));
   const names = Object.keys(handlers).sort().join(",");
 
   useEffect(() => {
-    if (!url) {
-      setStatus("off");
-      return;
-    }
+    if (!url) return;
+    const setStatus = (status: LiveStatus) => setState({ url, status });
     let source: EventSource | null = null;
     let lastId = "";
     let pause = 1000;
@@ -59,19 +58,20 @@ export function useEventStream(url: string | null, handlers: StreamHandlers): Li
           } catch {
             return;
           }
-          latest.current[name]?.(data, message.lastEventId);
+          deliver(name, data, message.lastEventId);
         });
       }
     };
 
-    setStatus("connecting");
     open();
     return () => {
       stopped = true;
       window.clearTimeout(timer);
       source?.close();
+      setState((s) => (s.url === url ? { url: null, status: "connecting" } : s));
     };
   }, [url, names]);
 
-  return status;
+  if (!url) return "off";
+  return state.url === url ? state.status : "connecting";
 }

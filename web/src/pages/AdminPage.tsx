@@ -1,9 +1,12 @@
 // Admin: pending listings get a window (start and end pickers, in local time) and are
 // scheduled, or cancelled; scheduled and live auctions can still be cancelled.
 
-import { useCallback, useEffect, useState } from "react";
+import { useQueries, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { describeError } from "../api/client";
 import { auctions } from "../api/endpoints";
+import { auctionListQuery } from "../api/queries";
+import { queryKeys } from "../api/queryKeys";
 import type { Auction } from "../api/types";
 import { categoryName, StatusBadge } from "../components/Badges";
 import { Countdown } from "../components/Countdown";
@@ -12,6 +15,7 @@ import { useToasts } from "../components/Toasts";
 import { formatMoney } from "../format/money";
 import { formatDateTime } from "../format/time";
 import { Link } from "../router";
+import { replaceAuction } from "../live/auctionCache";
 import { useSession } from "../session";
 
 /** A Date as a datetime-local value ("2026-05-01T14:30:00", local time). */
@@ -20,13 +24,23 @@ function toLocalInput(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
+const REVIEWED = ["pending", "scheduled", "open"] as const;
+const LIST_LIMIT = 100;
+
 function fromLocalInput(value: string): Date | null {
   const date = new Date(value);
   return value && !Number.isNaN(date.getTime()) ? date : null;
 }
 
-function PendingRow({ auction, onDone }: { auction: Auction; onDone: () => void }) {
+/** The admin changed `auction`: its page shows the answer, the lists are asked again. */
+function changed(client: QueryClient, auction: Auction): void {
+  replaceAuction(client, auction);
+  void client.invalidateQueries({ queryKey: queryKeys.auctionLists });
+}
+
+function PendingRow({ auction }: { auction: Auction }) {
   const toasts = useToasts();
+  const client = useQueryClient();
   const [startsAt, setStartsAt] = useState(() => toLocalInput(new Date(Date.now() + 60_000)));
   const [endsAt, setEndsAt] = useState(() => toLocalInput(new Date(Date.now() + 60_000 + 7 * 86_400_000)));
   const [error, setError] = useState<string | null>(null);
@@ -43,9 +57,8 @@ function PendingRow({ auction, onDone }: { auction: Auction; onDone: () => void 
     }
     setBusy(true);
     try {
-      await auctions.schedule(auction.id, start.toISOString(), end.toISOString());
+      changed(client, await auctions.schedule(auction.id, start.toISOString(), end.toISOString()));
       toasts.show({ kind: "success", title: "Scheduled", body: `“${auction.title}” opens ${formatDateTime(start.toISOString())}.` });
-      onDone();
     } catch (e) {
       setError(describeError(e));
     } finally {
@@ -57,9 +70,8 @@ function PendingRow({ auction, onDone }: { auction: Auction; onDone: () => void 
     setError(null);
     setBusy(true);
     try {
-      await auctions.cancel(auction.id);
+      changed(client, await auctions.cancel(auction.id));
       toasts.show({ kind: "info", title: "Cancelled", body: `“${auction.title}” will not be auctioned.` });
-      onDone();
     } catch (e) {
       setError(describeError(e));
     } finally {
@@ -76,7 +88,7 @@ function PendingRow({ auction, onDone }: { auction: Auction; onDone: () => void 
           </h3>
           <p className="muted small">
             {categoryName(auction.category)} · starts at {formatMoney(auction.startingPrice, auction.currency)}
-            {auction.buyNowPrice !== null && ` · buy now ${formatMoney(auction.buyNowPrice, auction.currency)}`}
+            {auction.buyNowPrice != null && ` · buy now ${formatMoney(auction.buyNowPrice, auction.currency)}`}
           </p>
         </div>
         <StatusBadge status={auction.status} />
@@ -89,10 +101,10 @@ function PendingRow({ auction, onDone }: { auction: Auction; onDone: () => void 
           <input type="datetime-local" step={1} name="endsAt" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
         </Field>
         <div className="admin-row-actions">
-          <button type="button" className="button primary" onClick={schedule} disabled={busy}>
+          <button type="button" className="button primary" onClick={() => void schedule()} disabled={busy}>
             Schedule
           </button>
-          <button type="button" className="button danger ghost" onClick={cancel} disabled={busy}>
+          <button type="button" className="button danger ghost" onClick={() => void cancel()} disabled={busy}>
             Cancel listing
           </button>
         </div>
@@ -106,15 +118,15 @@ function PendingRow({ auction, onDone }: { auction: Auction; onDone: () => void 
   );
 }
 
-function ActiveRow({ auction, onDone }: { auction: Auction; onDone: () => void }) {
+function ActiveRow({ auction }: { auction: Auction }) {
   const toasts = useToasts();
+  const client = useQueryClient();
   const [busy, setBusy] = useState(false);
   const cancel = async () => {
     setBusy(true);
     try {
-      await auctions.cancel(auction.id);
+      changed(client, await auctions.cancel(auction.id));
       toasts.show({ kind: "info", title: "Cancelled", body: `“${auction.title}” was cancelled.` });
-      onDone();
     } catch (e) {
       toasts.show({ kind: "error", title: "Not cancelled", body: describeError(e) });
     } finally {
@@ -126,7 +138,7 @@ function ActiveRow({ auction, onDone }: { auction: Auction; onDone: () => void }
       <Link to={`/auctions/${auction.id}`}>{auction.title}</Link>
       <StatusBadge status={auction.status} />
       <Countdown auction={auction} />
-      <button type="button" className="button small danger ghost" onClick={cancel} disabled={busy}>
+      <button type="button" className="button small danger ghost" onClick={() => void cancel()} disabled={busy}>
         Cancel
       </button>
     </li>
@@ -135,29 +147,22 @@ function ActiveRow({ auction, onDone }: { auction: Auction; onDone: () => void }
 
 export function AdminPage() {
   const { isAdmin, user, ready } = useSession();
-  const [pending, setPending] = useState<Auction[] | null>(null);
-  const [active, setActive] = useState<Auction[]>([]);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const [p, s, o] = await Promise.all([
-        auctions.list({ status: "pending", limit: 100 }),
-        auctions.list({ status: "scheduled", limit: 100 }),
-        auctions.list({ status: "open", limit: 100 }),
-      ]);
-      setPending(p.items);
-      setActive([...o.items, ...s.items]);
-      setError(null);
-    } catch (e) {
-      setError(describeError(e));
-    }
-  }, []);
+  const lists = useQueries({
+    queries: REVIEWED.map((status) => ({ ...auctionListQuery({ status, limit: LIST_LIMIT }), enabled: isAdmin })),
+    combine: (results) => ({
+      // Each list shows what is still in its state (an answer may have moved one on).
+      byStatus: results.map((r, i) => r.data?.items.filter((a) => a.status === REVIEWED[i]) ?? null),
+      error: results.find((r) => r.error)?.error ?? null,
+    }),
+  });
+  const [pendingItems, scheduled, opened] = lists.byStatus;
+  const pending = pendingItems ?? null;
+  const active = [...(opened ?? []), ...(scheduled ?? [])];
+  const error = lists.error ? describeError(lists.error) : null;
 
   useEffect(() => {
     document.title = "Admin — Gavel";
-    if (isAdmin) void load();
-  }, [isAdmin, load]);
+  }, []);
 
   if (!ready) return <div className="loading">Loading…</div>;
   if (!user || !isAdmin)
@@ -188,7 +193,7 @@ export function AdminPage() {
       ) : (
         <ul className="admin-list">
           {pending.map((a) => (
-            <PendingRow key={a.id} auction={a} onDone={load} />
+            <PendingRow key={a.id} auction={a} />
           ))}
         </ul>
       )}
@@ -198,7 +203,7 @@ export function AdminPage() {
       ) : (
         <ul className="card admin-actives">
           {active.map((a) => (
-            <ActiveRow key={a.id} auction={a} onDone={load} />
+            <ActiveRow key={a.id} auction={a} />
           ))}
         </ul>
       )}

@@ -1,4 +1,5 @@
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { AuctionArt } from "../components/AuctionArt";
 import { categoryName, LiveIndicator, StatusBadge } from "../components/Badges";
 import { BidForm } from "../components/BidForm";
@@ -8,10 +9,10 @@ import { Results } from "../components/Results";
 import { WatchButton } from "../components/WatchButton";
 import { minimumBid } from "../format/increments";
 import { formatMoney } from "../format/money";
-import { bidderPseudonym } from "../format/pseudonym";
 import { formatDateTime, formatShortDateTime } from "../format/time";
-import { trackedBids } from "../live/myBids";
+import { myBidsQuery, trackedBids } from "../live/myBids";
 import { useAuctionLive } from "../live/useAuctionLive";
+import { usePseudonym } from "../live/usePseudonym";
 import { Link } from "../router";
 import { useSession } from "../session";
 import { NotFoundPage } from "./NotFoundPage";
@@ -19,16 +20,13 @@ import { NotFoundPage } from "./NotFoundPage";
 export function AuctionPage({ id }: { id: string }) {
   const { user } = useSession();
   const { auction, error, notFound, status, bids, extensions, reload } = useAuctionLive(id);
-  const [sellerName, setSellerName] = useState<string | null>(null);
+  const sellerName = usePseudonym(id, auction?.sellerId)?.replace("Bidder", "Seller") ?? null;
+  const { data: myBids } = useQuery({ ...myBidsQuery(user?.id ?? ""), enabled: !!user });
+  const title = auction?.title;
 
   useEffect(() => {
-    if (auction) document.title = `${auction.title} — Gavel`;
-  }, [auction?.title]);
-
-  useEffect(() => {
-    setSellerName(null);
-    if (auction?.sellerId) void bidderPseudonym(auction.id, auction.sellerId).then((n) => setSellerName(n?.replace("Bidder", "Seller") ?? null));
-  }, [auction?.id, auction?.sellerId]);
+    if (title) document.title = `${title} — Gavel`;
+  }, [title]);
 
   if (notFound) return <NotFoundPage what="auction" />;
   if (error)
@@ -45,9 +43,9 @@ export function AuctionPage({ id }: { id: string }) {
   const currency = auction.currency;
   const isSeller = !!user && user.id === auction.sellerId;
   const leading = !!user && auction.leadingBidderId === user.id;
-  const myBidIds = user ? new Set(trackedBids(user.id).map((b) => b.bidId)) : new Set<string>();
+  const myBidIds = new Set([...(user ? trackedBids(user.id) : []), ...(myBids?.bids ?? [])].map((b) => b.bidId));
   const priceLabel = auction.status === "closed" ? "Final price" : auction.bidCount ? "Current price" : "Starting price";
-  const price = auction.status === "closed" && auction.finalPrice !== null ? auction.finalPrice : auction.currentPrice;
+  const price = auction.status === "closed" && auction.finalPrice != null ? auction.finalPrice : auction.currentPrice;
 
   return (
     <div className="auction-page">

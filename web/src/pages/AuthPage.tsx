@@ -18,14 +18,16 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [displayName, setDisplayName] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  // An error belongs to the form it came from (signing in or up).
+  const [failure, setFailure] = useState<{ mode: typeof mode; text: string } | null>(null);
+  const error = failure?.mode === mode ? failure.text : null;
+  const setError = (text: string | null) => setFailure(text === null ? null : { mode, text });
   const [busy, setBusy] = useState(false);
   const errorRef = useRef<HTMLParagraphElement>(null);
   const signingUp = mode === "signup";
 
   useEffect(() => {
     document.title = `${signingUp ? "Create an account" : "Sign in"} — Gavel`;
-    setError(null);
   }, [signingUp]);
 
   const onSubmit = async (e: FormEvent) => {
@@ -51,7 +53,7 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const other = signingUp ? "/login" : "/signup";
   return (
     <div className="auth-page">
-      <form className="card form narrow" onSubmit={onSubmit} aria-labelledby="auth-title">
+      <form className="card form narrow" onSubmit={(e) => void onSubmit(e)} aria-labelledby="auth-title">
         <h1 id="auth-title">{signingUp ? "Create your account" : "Sign in"}</h1>
         <p className="muted">{signingUp ? "Bid, sell and watch auctions in minutes." : "Welcome back. Bids wait for no one."}</p>
         {error && (

@@ -2,10 +2,11 @@
 // results can be linked and the back button works. Prices and ends are refreshed every few
 // seconds; the time left ticks locally.
 
-import { useEffect, useState, type FormEvent } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
 import { describeError } from "../api/client";
-import { search } from "../api/endpoints";
-import { CATEGORIES, type SearchResult, type SearchSort } from "../api/types";
+import { searchQuery } from "../api/queries";
+import { AUCTION_STATUSES, CATEGORIES, type SearchSort } from "../api/types";
 import { AuctionCard } from "../components/AuctionCard";
 import { categoryName } from "../components/Badges";
 import { navigate, useLocation } from "../router";
@@ -25,6 +26,11 @@ const SORTS: [SearchSort | "", string][] = [
   ["price_asc", "Price: low to high"],
   ["price_desc", "Price: high to low"],
 ];
+
+/** `value` when it is one of `choices`, else "" (a URL may hold anything). */
+function known<T extends string>(value: string | null, choices: readonly (T | "")[]): T | "" {
+  return choices.find((c) => c === value) ?? "";
+}
 
 /** A labelled drop-down of `[value, label]` choices. */
 function Choice(props: {
@@ -52,43 +58,28 @@ export function BrowsePage() {
   const { search: params } = useLocation();
   const q = params.get("q") ?? "";
   const category = params.get("category") ?? "";
-  const status = params.get("status") ?? "";
-  const sort = (params.get("sort") ?? "") as SearchSort | "";
+  const status = known(params.get("status"), AUCTION_STATUSES);
+  const sort = known(
+    params.get("sort"),
+    SORTS.map(([value]) => value),
+  );
   const page = Math.max(1, Number(params.get("page")) || 1);
 
+  // The box holds what is typed; a new query from the URL (a link, back) replaces it.
   const [text, setText] = useState(q);
-  const [result, setResult] = useState<SearchResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const [shownQ, setShownQ] = useState(q);
+  if (shownQ !== q) {
+    setShownQ(q);
+    setText(q);
+  }
 
-  useEffect(() => setText(q), [q]);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    let timer: number | undefined;
-    setLoading(true);
-    const load = () => {
-      search({ q, category, status, sort: sort || undefined, page, size: PAGE_SIZE }, controller.signal)
-        .then((r) => {
-          if (controller.signal.aborted) return;
-          setResult(r);
-          setError(null);
-        })
-        .catch((e: unknown) => {
-          if (!controller.signal.aborted) setError(describeError(e));
-        })
-        .finally(() => {
-          if (controller.signal.aborted) return;
-          setLoading(false);
-          timer = window.setTimeout(load, REFRESH_MS);
-        });
-    };
-    load();
-    return () => {
-      controller.abort();
-      window.clearTimeout(timer);
-    };
-  }, [q, category, status, sort, page]);
+  // While a new query loads, the previous results stay on screen.
+  const { data: result, error: failure, isPending } = useQuery({
+    ...searchQuery({ q, category, status: status || undefined, sort: sort || undefined, page, size: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+    refetchInterval: REFRESH_MS,
+  });
+  const error = failure ? describeError(failure) : null;
 
   const update = (changes: Record<string, string | number>) => {
     const next = new URLSearchParams(params);
@@ -132,7 +123,7 @@ export function BrowsePage() {
         </form>
       </section>
 
-      <div className="filters" aria-label="Filters">
+      <div className="filters" role="group" aria-label="Filters">
         <div className="field inline">
           <label htmlFor="filter-category">Category</label>
           <select id="filter-category" value={category} onChange={(e) => update({ category: e.target.value })}>
@@ -154,7 +145,7 @@ export function BrowsePage() {
         />
         <Choice id="filter-sort" label="Sort" value={sort} choices={SORTS} onChange={(value) => update({ sort: value })} />
         <p className="result-count muted" aria-live="polite">
-          {loading && !result ? "Searching…" : `${total} ${total === 1 ? "auction" : "auctions"}`}
+          {isPending ? "Searching…" : `${total} ${total === 1 ? "auction" : "auctions"}`}
         </p>
       </div>
 

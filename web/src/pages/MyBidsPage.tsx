@@ -2,43 +2,18 @@
 // GET /api/me/bids where the platform has it; otherwise from the bids this browser placed,
 // their statuses checked with GET /api/bids/{id}.
 
-import { useCallback, useEffect, useState } from "react";
-import { ApiError, describeError } from "../api/client";
-import { auctions, bidding } from "../api/endpoints";
+import { useQueries, useQuery } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { describeError } from "../api/client";
+import { auctionQuery } from "../api/queries";
 import { reasonInWords } from "../api/reasons";
 import type { Auction, Bid, User } from "../api/types";
 import { StatusBadge } from "../components/Badges";
 import { formatMoney } from "../format/money";
 import { formatDateTime } from "../format/time";
-import { onTrackedBidsChanged, trackedBids, updateTrackedBid } from "../live/myBids";
-import { useNotices } from "../live/notices";
+import { myBidsQuery } from "../live/myBids";
 import { Link } from "../router";
 import { useSession } from "../session";
-
-type Source = "platform" | "browser";
-
-async function loadBids(user: User): Promise<{ bids: Bid[]; source: Source }> {
-  try {
-    const page = await bidding.mine(undefined, 100);
-    return { bids: page.items, source: "platform" };
-  } catch (e) {
-    if (!(e instanceof ApiError && (e.status === 404 || e.status === 405))) throw e;
-  }
-  const local = trackedBids(user.id);
-  await Promise.all(
-    local
-      .filter((b) => b.status === "pending")
-      .map(async (b) => {
-        try {
-          const fresh = await bidding.get(b.bidId);
-          updateTrackedBid(user.id, b.bidId, { status: fresh.status, reason: fresh.reason, seq: fresh.seq });
-        } catch {
-          // Still pending as far as this page knows; the private stream will tell.
-        }
-      }),
-  );
-  return { bids: trackedBids(user.id), source: "browser" };
-}
 
 function standing(auction: Auction | undefined, user: User, bids: Bid[]): { text: string; tone: string } {
   if (!auction) return { text: "—", tone: "" };
@@ -58,32 +33,24 @@ function standing(auction: Auction | undefined, user: User, bids: Bid[]): { text
 
 export function MyBidsPage() {
   const { user } = useSession();
-  const [bids, setBids] = useState<Bid[] | null>(null);
-  const [source, setSource] = useState<Source>("platform");
-  const [byId, setById] = useState<Record<string, Auction>>({});
-  const [error, setError] = useState<string | null>(null);
-
-  const refresh = useCallback(async () => {
-    if (!user) return;
-    try {
-      const loaded = await loadBids(user);
-      setBids(loaded.bids);
-      setSource(loaded.source);
-      const ids = [...new Set(loaded.bids.map((b) => b.auctionId))];
-      const found = await Promise.all(ids.map((id) => auctions.get(id).catch(() => null)));
-      setById(Object.fromEntries(found.filter((a): a is Auction => a !== null).map((a) => [a.id, a])));
-      setError(null);
-    } catch (e) {
-      setError(describeError(e));
-    }
-  }, [user]);
+  // The bids, and each auction they were placed on: the same cache entries the auction
+  // pages and the private stream keep current.
+  const mine = useQuery({ ...myBidsQuery(user?.id ?? ""), enabled: !!user });
+  const bids = mine.data?.bids ?? null;
+  const ids = [...new Set((bids ?? []).map((b) => b.auctionId))];
+  const byId = useQueries({
+    queries: ids.map((id) => auctionQuery(id)),
+    combine: (results) => {
+      const found: Record<string, Auction> = {};
+      for (const r of results) if (r.data) found[r.data.id] = r.data;
+      return found;
+    },
+  });
+  const error = mine.error ? describeError(mine.error) : null;
 
   useEffect(() => {
     document.title = "My bids — Gavel";
-    void refresh();
-    return onTrackedBidsChanged(() => void refresh());
-  }, [refresh]);
-  useNotices(() => void refresh());
+  }, []);
 
   if (!user)
     return (
@@ -102,7 +69,7 @@ export function MyBidsPage() {
   return (
     <div className="my-bids">
       <h1>My bids</h1>
-      {source === "browser" && <p className="muted small">Showing the bids placed from this browser.</p>}
+      {mine.data?.source === "browser" && <p className="muted small">Showing the bids placed from this browser.</p>}
       {error && (
         <p className="form-error" role="alert">
           {error}

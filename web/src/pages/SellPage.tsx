@@ -2,15 +2,16 @@
 // the API's rules (title length, category, reserve ≥ starting, buy-now > starting …)
 // are checked there, and its messages are shown next to the field they are about.
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, describeError } from "../api/client";
 import { auctions } from "../api/endpoints";
-import { CATEGORIES, type NewListing } from "../api/types";
+import { queryKeys } from "../api/queryKeys";
+import { CATEGORIES, type Category, type NewListing } from "../api/types";
 import { categoryName } from "../components/Badges";
 import { Field, MoneyInput } from "../components/Field";
 import { useToasts } from "../components/Toasts";
 import { currencySymbol, parseMoney } from "../format/money";
-import { rememberAuction } from "../live/auctionInfo";
 import { navigate } from "../router";
 
 const CURRENCIES = ["KRW", "USD", "EUR", "JPY", "GBP"];
@@ -41,9 +42,10 @@ function fieldOf(error: ApiError): FieldName | null {
 
 export function SellPage() {
   const toasts = useToasts();
+  const client = useQueryClient();
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
-  const [category, setCategory] = useState("");
+  const [category, setCategory] = useState<Category | "">("");
   const [currency, setCurrency] = useState("KRW");
   const [starting, setStarting] = useState("");
   const [reserve, setReserve] = useState("");
@@ -69,25 +71,21 @@ export function SellPage() {
       if (value === null) found[name] = `Enter an amount in ${currency}, like ${currency === "KRW" || currency === "JPY" ? "15000" : "150.00"}.`;
       return value ?? undefined;
     };
-    const listing: NewListing = {
-      title,
-      description,
-      category,
-      currency,
-      startingPrice: money("startingPrice", starting, true) ?? 0,
-      reservePrice: money("reservePrice", reserve, false),
-      buyNowPrice: money("buyNowPrice", buyNow, false),
-    };
+    const startingPrice = money("startingPrice", starting, true);
+    const reservePrice = money("reservePrice", reserve, false);
+    const buyNowPrice = money("buyNowPrice", buyNow, false);
     if (!category) found.category = "Choose a category.";
     setErrors(found);
-    if (Object.keys(found).length > 0) {
+    if (Object.keys(found).length > 0 || !category || startingPrice === undefined) {
       document.getElementById(`sell-${Object.keys(found)[0]}`)?.focus();
       return;
     }
+    const listing: NewListing = { title, description, category, currency, startingPrice, reservePrice, buyNowPrice };
     setBusy(true);
     try {
       const created = await auctions.create(listing);
-      rememberAuction(created);
+      // The new auction's page shows at once, from the answer.
+      client.setQueryData(queryKeys.auction(created.id), created);
       toasts.show({ kind: "success", title: "Listed!", body: "An admin will schedule your auction shortly." });
       navigate(`/auctions/${created.id}`);
     } catch (err) {
@@ -106,7 +104,7 @@ export function SellPage() {
   const symbol = currencySymbol(currency);
   return (
     <div className="sell-page">
-      <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby="sell-title-heading">
+      <form className="card form" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="sell-title-heading">
         <h1 id="sell-title-heading">Sell an item</h1>
         <p className="muted">Describe it well: the listing is reviewed and scheduled by an admin.</p>
         {formError && (
@@ -122,7 +120,7 @@ export function SellPage() {
         </Field>
         <div className="row">
           <Field id="sell-category" label="Category" error={errors.category}>
-            <select name="category" value={category} onChange={(e) => setCategory(e.target.value)}>
+            <select name="category" value={category} onChange={(e) => setCategory(e.target.value as Category | "")}>
               <option value="">Choose…</option>
               {CATEGORIES.map((c) => (
                 <option key={c} value={c}>

@@ -4,15 +4,17 @@ import { Link } from "../router";
 import { useSession } from "../session";
 import { useWatchlist } from "../watchlist";
 
+const REFRESH_MS = 5000;
+
 export function WatchlistPage() {
   const { user } = useSession();
-  const { items, loaded, refresh } = useWatchlist();
+  // Prices and ends on the cards: the live streams update them, and the list is asked
+  // again every few seconds for the auctions no open page follows.
+  const { items, loaded } = useWatchlist(REFRESH_MS);
 
   useEffect(() => {
     document.title = "Watchlist — Gavel";
-    const timer = window.setInterval(() => void refresh().catch(() => {}), 5000);
-    return () => window.clearInterval(timer);
-  }, [refresh]);
+  }, []);
 
   if (!user)
     return (

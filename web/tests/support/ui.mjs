@@ -99,3 +99,26 @@ export async function timeUntil(page, predicate, arg, timeout = 10_000) {
 }
 
 export const text = (page, testId) => page.getByTestId(testId).innerText();
+
+/**
+ * Watches `page` from now on: `stop()` tells which API requests it made (as "GET /api/…")
+ * and whether its document was loaded again meanwhile.
+ */
+export async function watchPage(page) {
+  const requests = [];
+  const onRequest = (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/api/")) requests.push(`${request.method()} ${url.pathname}`);
+  };
+  page.on("request", onRequest);
+  await page.evaluate(() => {
+    window.__sameDocument = true;
+  });
+  return {
+    async stop() {
+      page.off("request", onRequest);
+      const reloaded = !(await page.evaluate(() => window.__sameDocument === true));
+      return { requests, reloaded };
+    },
+  };
+}
