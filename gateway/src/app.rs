@@ -2,7 +2,7 @@
 //! middleware around all of it.
 
 use crate::accounts::http::Accounts;
-use crate::http::body_limit::limit_body;
+use crate::http::body_limit::{contract_413, RequestBodyLimitLayer};
 use crate::http::errors::{api_not_found, method_not_allowed};
 use crate::http::identify::{identify, Authenticator};
 use crate::http::observe::observe;
@@ -64,9 +64,7 @@ pub(crate) fn router(gateway: Gateway) -> Router {
             gateway.authenticator,
             identify,
         ))
-        .layer(middleware::from_fn_with_state(
-            gateway.max_body_bytes,
-            limit_body,
-        ))
+        .layer(RequestBodyLimitLayer::new(gateway.max_body_bytes))
+        .layer(middleware::map_response(contract_413))
         .layer(middleware::from_fn(observe))
 }
