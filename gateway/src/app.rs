@@ -2,10 +2,10 @@
 //! middleware around all of it.
 
 use crate::accounts::http::Accounts;
-use crate::http::body_limit::limit_body;
+use crate::http::body_limit::{contract_413, RequestBodyLimitLayer};
 use crate::http::errors::{api_not_found, method_not_allowed};
 use crate::http::identify::{identify, Authenticator};
-use crate::http::observe::observe;
+use crate::http::observe::observed;
 use crate::http::rate_limit::{rate_limit, RateLimits};
 use crate::upstream::routes::RouteClass;
 use crate::upstream::Forwarder;
@@ -51,7 +51,7 @@ pub(crate) fn router(gateway: Gateway) -> Router {
         web: gateway.web,
     });
     // Layers run outermost last-added: observe → body limit → identify → rate limit.
-    Router::new()
+    let router = Router::new()
         .merge(crate::accounts::http::router(gateway.accounts))
         .merge(crate::openapi::router(gateway.openapi))
         .method_not_allowed_fallback(method_not_allowed)
@@ -64,9 +64,7 @@ pub(crate) fn router(gateway: Gateway) -> Router {
             gateway.authenticator,
             identify,
         ))
-        .layer(middleware::from_fn_with_state(
-            gateway.max_body_bytes,
-            limit_body,
-        ))
-        .layer(middleware::from_fn(observe))
+        .layer(RequestBodyLimitLayer::new(gateway.max_body_bytes))
+        .layer(middleware::map_response(contract_413));
+    observed(router)
 }

@@ -26,7 +26,7 @@ use accounts::store::UserStore;
 use anyhow::Context;
 use http::identify::Authenticator;
 use http::rate_limit::{sweep_until_shutdown, RateLimits};
-use limiter::{Rate, RateLimiter};
+use limiter::RateLimiter;
 use platform_core::config::Common;
 use platform_core::service::Started;
 use std::sync::Arc;
@@ -59,11 +59,11 @@ pub async fn build(
     anyhow::ensure!(config.max_body_bytes > 0, "MAX_BODY_BYTES must be positive");
     let limits = Arc::new(RateLimits {
         sign_in: RateLimiter::new(
-            Rate::per_minute(config.auth_rate_per_minute, config.auth_rate_burst)
+            limiter::per_minute(config.auth_rate_per_minute, config.auth_rate_burst)
                 .context("AUTH_RATE_PER_MINUTE / AUTH_RATE_BURST")?,
         ),
         bids: RateLimiter::new(
-            Rate::per_second(config.bid_rate_per_second, config.bid_rate_burst)
+            limiter::per_second(config.bid_rate_per_second, config.bid_rate_burst)
                 .context("BID_RATE_PER_SECOND / BID_RATE_BURST")?,
         ),
         trust_forwarded_for: config.trust_forwarded_for,

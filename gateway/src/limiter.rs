@@ -1,159 +1,167 @@
-//! Token buckets in memory, one per client key. A bucket holds up to `burst` tokens and
-//! refills at `per_second`; a request takes one token or is told how long to wait.
+//! Per-client rate limits: governor's keyed GCRA limiter, one state per client key. A
+//! quota lets `burst` requests through at once and replenishes them at the given rate; a
+//! refused request is told how long until one would pass.
 //!
-//! Memory stays bounded: a bucket that has refilled completely is indistinguishable from
-//! a new one, so [`RateLimiter::sweep`] drops it without changing any future answer. Only
-//! clients seen within the last refill period keep a bucket.
+//! Memory stays bounded: a key whose state has replenished completely is
+//! indistinguishable from a new one, so [`RateLimiter::sweep`] drops it (governor's
+//! `retain_recent`) without changing any future answer, and gives the freed room back
+//! (`shrink_to_fit`). Only clients seen within about one refill period keep a state.
 
-use dashmap::DashMap;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::Quota;
 use std::hash::Hash;
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::time::Duration;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Rate {
-    per_second: f64,
-    burst: f64,
+/// `requests` a second, up to `burst` at once.
+pub fn per_second(requests: u32, burst: u32) -> anyhow::Result<Quota> {
+    Ok(Quota::per_second(allowed(requests)?).allow_burst(burst_size(burst)?))
 }
 
-impl Rate {
-    pub fn per_second(requests: u32, burst: u32) -> anyhow::Result<Rate> {
-        Self::new(f64::from(requests), burst)
-    }
-
-    pub fn per_minute(requests: u32, burst: u32) -> anyhow::Result<Rate> {
-        Self::new(f64::from(requests) / 60.0, burst)
-    }
-
-    fn new(per_second: f64, burst: u32) -> anyhow::Result<Rate> {
-        anyhow::ensure!(per_second > 0.0, "a rate limit must allow some requests");
-        anyhow::ensure!(burst >= 1, "a rate limit burst must be at least 1");
-        Ok(Rate {
-            per_second,
-            burst: f64::from(burst),
-        })
-    }
-
-    /// Time an empty bucket takes to fill up.
-    pub fn refill_time(&self) -> Duration {
-        Duration::from_secs_f64(self.burst / self.per_second)
-    }
+/// `requests` a minute, up to `burst` at once.
+pub fn per_minute(requests: u32, burst: u32) -> anyhow::Result<Quota> {
+    Ok(Quota::per_minute(allowed(requests)?).allow_burst(burst_size(burst)?))
 }
 
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
+fn allowed(requests: u32) -> anyhow::Result<NonZeroU32> {
+    NonZeroU32::new(requests)
+        .ok_or_else(|| anyhow::anyhow!("a rate limit must allow some requests"))
 }
 
-pub struct RateLimiter<K> {
-    rate: Rate,
-    buckets: DashMap<K, Bucket>,
+fn burst_size(burst: u32) -> anyhow::Result<NonZeroU32> {
+    NonZeroU32::new(burst).ok_or_else(|| anyhow::anyhow!("a rate limit burst must be at least 1"))
+}
+
+/// Time an exhausted client takes to get its whole burst back.
+pub fn refill_time(quota: &Quota) -> Duration {
+    quota.replenish_interval() * quota.burst_size().get()
+}
+
+pub struct RateLimiter<K: Hash + Eq + Clone, C: Clock = DefaultClock> {
+    quota: Quota,
+    inner: governor::RateLimiter<K, DefaultKeyedStateStore<K>, C, NoOpMiddleware<C::Instant>>,
 }
 
 impl<K: Hash + Eq + Clone> RateLimiter<K> {
-    pub fn new(rate: Rate) -> Self {
+    pub fn new(quota: Quota) -> Self {
+        Self::with_clock(quota, DefaultClock::default())
+    }
+}
+
+impl<K: Hash + Eq + Clone, C: Clock> RateLimiter<K, C> {
+    pub fn with_clock(quota: Quota, clock: C) -> Self {
         Self {
-            rate,
-            buckets: DashMap::new(),
+            quota,
+            inner: governor::RateLimiter::new(quota, DefaultKeyedStateStore::default(), clock),
         }
     }
 
-    pub fn rate(&self) -> Rate {
-        self.rate
+    pub fn quota(&self) -> Quota {
+        self.quota
     }
 
-    /// Takes a token for `key`, or answers how long until one is available.
-    pub fn check(&self, key: K) -> Result<(), Duration> {
-        self.check_at(key, Instant::now())
+    /// Lets a request of `key` through, or answers how long until one would pass.
+    pub fn check(&self, key: &K) -> Result<(), Duration> {
+        self.inner
+            .check_key(key)
+            .map_err(|not_until| not_until.wait_time_from(self.inner.clock().now()))
     }
 
-    pub fn check_at(&self, key: K, now: Instant) -> Result<(), Duration> {
-        let mut bucket = self.buckets.entry(key).or_insert(Bucket {
-            tokens: self.rate.burst,
-            updated: now,
-        });
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * self.rate.per_second).min(self.rate.burst);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64(
-                (1.0 - bucket.tokens) / self.rate.per_second,
-            ))
-        }
-    }
-
-    /// Drops every bucket that is full again by `now`.
-    pub fn sweep_at(&self, now: Instant) {
-        let refill = self.rate.refill_time();
-        self.buckets
-            .retain(|_, b| now.saturating_duration_since(b.updated) < refill);
-    }
-
+    /// Forgets every client whose state has replenished completely.
     pub fn sweep(&self) {
-        self.sweep_at(Instant::now());
+        self.inner.retain_recent();
+        self.inner.shrink_to_fit();
     }
 
     pub fn tracked_clients(&self) -> usize {
-        self.buckets.len()
+        self.inner.len()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use governor::clock::FakeRelativeClock;
+
+    fn limiter<K: Hash + Eq + Clone>(
+        quota: Quota,
+    ) -> (RateLimiter<K, FakeRelativeClock>, FakeRelativeClock) {
+        let clock = FakeRelativeClock::default();
+        (RateLimiter::with_clock(quota, clock.clone()), clock)
+    }
 
     #[test]
     fn a_burst_passes_then_the_rate_applies() {
-        let limiter = RateLimiter::new(Rate::per_second(2, 3).unwrap());
-        let t0 = Instant::now();
+        let (limiter, clock) = limiter(per_second(2, 3).unwrap());
         for _ in 0..3 {
-            assert!(limiter.check_at("ada", t0).is_ok());
+            assert!(limiter.check(&"ada").is_ok());
         }
-        let wait = limiter.check_at("ada", t0).unwrap_err();
-        assert!((wait.as_secs_f64() - 0.5).abs() < 1e-6, "{wait:?}");
-        assert!(
-            limiter.check_at("grace", t0).is_ok(),
-            "keys are independent"
+        assert_eq!(limiter.check(&"ada"), Err(Duration::from_millis(500)));
+        assert!(limiter.check(&"grace").is_ok(), "keys are independent");
+        clock.advance(Duration::from_millis(200));
+        assert_eq!(
+            limiter.check(&"ada"),
+            Err(Duration::from_millis(300)),
+            "the wait counts down from now"
         );
-        assert!(limiter
-            .check_at("ada", t0 + Duration::from_millis(500))
-            .is_ok());
-        assert!(limiter
-            .check_at("ada", t0 + Duration::from_millis(500))
-            .is_err());
+        clock.advance(Duration::from_millis(300));
+        assert!(limiter.check(&"ada").is_ok());
+        assert!(limiter.check(&"ada").is_err());
     }
 
     #[test]
     fn a_long_pause_refills_no_more_than_the_burst() {
-        let limiter = RateLimiter::new(Rate::per_minute(60, 2).unwrap());
-        let t0 = Instant::now();
-        let later = t0 + Duration::from_secs(3600);
-        assert!(limiter.check_at(1, later).is_ok());
-        assert!(limiter.check_at(1, later).is_ok());
-        assert!(limiter.check_at(1, later).is_err());
+        let (limiter, clock) = limiter(per_minute(60, 2).unwrap());
+        clock.advance(Duration::from_secs(3600));
+        assert!(limiter.check(&1).is_ok());
+        assert!(limiter.check(&1).is_ok());
+        assert_eq!(limiter.check(&1), Err(Duration::from_secs(1)));
     }
 
     #[test]
-    fn sweeping_forgets_only_full_buckets() {
-        let limiter = RateLimiter::new(Rate::per_second(1, 2).unwrap());
-        let t0 = Instant::now();
-        limiter.check_at("old", t0).unwrap();
-        limiter
-            .check_at("recent", t0 + Duration::from_secs(2))
-            .unwrap();
-        limiter.sweep_at(t0 + Duration::from_millis(2500));
+    fn sweeping_forgets_only_replenished_clients() {
+        let (limiter, clock) = limiter(per_second(1, 2).unwrap());
+        limiter.check(&"old").unwrap();
+        clock.advance(Duration::from_secs(2));
+        limiter.check(&"recent").unwrap();
+        limiter.check(&"recent").unwrap();
+        clock.advance(Duration::from_millis(500));
+        limiter.sweep();
         assert_eq!(limiter.tracked_clients(), 1);
-        // The recent client's bucket kept its state: one token taken, half refilled.
-        assert!(limiter
-            .check_at("recent", t0 + Duration::from_millis(2500))
-            .is_ok());
+        // The recent client kept its state: both requests spent, half of one back.
+        assert_eq!(limiter.check(&"recent"), Err(Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn memory_stays_bounded_by_the_recent_clients() {
+        let (limiter, clock) = limiter(per_minute(20, 10).unwrap());
+        for client in 0..10_000u32 {
+            limiter.check(&client).unwrap();
+        }
+        assert_eq!(limiter.tracked_clients(), 10_000);
+        clock.advance(refill_time(&limiter.quota()));
+        for _ in 0..10 {
+            limiter.check(&u32::MAX).unwrap();
+        }
+        limiter.sweep();
+        assert_eq!(
+            limiter.tracked_clients(),
+            1,
+            "only the exhausted client stays"
+        );
+        assert!(limiter.check(&u32::MAX).is_err(), "and stays limited");
+        assert!(limiter.check(&0).is_ok());
     }
 
     #[test]
     fn a_rate_that_allows_nothing_is_refused() {
-        assert!(Rate::per_second(0, 5).is_err());
-        assert!(Rate::per_minute(5, 0).is_err());
+        assert!(per_second(0, 5).is_err());
+        assert!(per_minute(5, 0).is_err());
+        assert_eq!(
+            refill_time(&per_minute(20, 10).unwrap()),
+            Duration::from_secs(30)
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! The gateway's middleware, outermost first: [`observe`] (request id, access log,
-//! metrics), [`body_limit`], [`identify`] (token → identity headers), [`rate_limit`].
+//! metrics), [`body_limit`] (the contract's `413`), [`identify`] (token → identity
+//! headers), [`rate_limit`].
 
 pub mod body_limit;
 pub mod client_ip;

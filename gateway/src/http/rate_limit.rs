@@ -3,7 +3,7 @@
 //! the intake refuses anyway, but who must not get unlimited tries at it).
 
 use super::client_ip::client_ip;
-use crate::limiter::RateLimiter;
+use crate::limiter::{refill_time, RateLimiter};
 use crate::upstream::routes::RouteClass;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -36,13 +36,13 @@ pub async fn rate_limit(
     let verdict = if class.is_sign_in() {
         limits
             .sign_in
-            .check(client_ip(&req, limits.trust_forwarded_for))
+            .check(&client_ip(&req, limits.trust_forwarded_for))
     } else if class.is_bid(req.method()) {
         let key = match req.extensions().get::<Identity>() {
             Some(identity) => BidderKey::User(identity.user_id),
             None => BidderKey::Address(client_ip(&req, limits.trust_forwarded_for)),
         };
-        limits.bids.check(key)
+        limits.bids.check(&key)
     } else {
         Ok(())
     };
@@ -55,9 +55,10 @@ pub async fn rate_limit(
     }
 }
 
-/// `Retry-After` is whole seconds; rounding up never invites a retry that fails again.
+/// `Retry-After` is whole seconds; rounding up never invites a retry that fails again. The
+/// wait is measured a moment after the refusal, so it can have run out already: still 1.
 fn whole_seconds(wait: Duration) -> u64 {
-    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 /// Forgets idle clients now and then, until shutdown.
@@ -65,11 +66,8 @@ pub async fn sweep_until_shutdown(
     limits: Arc<RateLimits>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let every = limits
-        .sign_in
-        .rate()
-        .refill_time()
-        .min(limits.bids.rate().refill_time())
+    let every = refill_time(&limits.sign_in.quota())
+        .min(refill_time(&limits.bids.quota()))
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
     let mut ticker = tokio::time::interval(every);
     loop {
@@ -89,6 +87,7 @@ mod tests {
 
     #[test]
     fn waits_round_up_to_whole_seconds() {
+        assert_eq!(whole_seconds(Duration::ZERO), 1);
         assert_eq!(whole_seconds(Duration::from_millis(1)), 1);
         assert_eq!(whole_seconds(Duration::from_secs(3)), 3);
         assert_eq!(whole_seconds(Duration::from_millis(3001)), 4);

@@ -104,6 +104,12 @@ async fn bids_are_limited_per_user() {
     assert_eq!(limited.headers()["retry-after"], "1");
     assert_error(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     assert_eq!(bid(grace).await.unwrap().status(), StatusCode::ACCEPTED);
+    // Retry-After is honest: a bid after that wait goes through.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(
+        bid(ada.clone()).await.unwrap().status(),
+        StatusCode::ACCEPTED
+    );
     // Reading bids is not spending them.
     let read = app.get_with_token("/api/auctions/7/bids", &ada).await;
     assert_eq!(read.status(), StatusCode::OK);

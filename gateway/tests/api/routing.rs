@@ -60,6 +60,19 @@ async fn request_ids_are_echoed_or_made() {
     let made = res.headers()["x-request-id"].to_str().unwrap().to_owned();
     assert!(made.parse::<uuid::Uuid>().is_ok(), "{made}");
     assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
+
+    // An id that is not a short printable token is replaced, onward and back alike.
+    let res = app
+        .http
+        .get(app.url("/api/auctions/1"))
+        .header("x-request-id", "<script>alert(1)</script>")
+        .send()
+        .await
+        .unwrap();
+    let replaced = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(replaced.parse::<uuid::Uuid>().is_ok(), "{replaced}");
+    let seen: Value = res.json().await.unwrap();
+    assert_eq!(seen["requestId"], replaced.as_str());
 }
 
 #[tokio::test]
