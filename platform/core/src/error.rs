@@ -19,15 +19,20 @@ pub struct ApiError {
     pub retry_after_secs: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorInner<'a>,
+/// The body of every non-2xx answer: `{"error": {"code", "message"}}`. Rendered by
+/// [`ApiError`]; every service's OpenAPI document names it for its error responses.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorResponse {
+    pub error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct ErrorInner<'a> {
-    code: &'a str,
-    message: &'a str,
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable snake_case code, e.g. `validation_failed`, `invalid_token`, `not_found`,
+    /// `rate_limited`.
+    #[schema(example = "not_found")]
+    pub code: String,
+    pub message: String,
 }
 
 impl ApiError {
@@ -113,10 +118,10 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::to_vec(&ErrorBody {
-            error: ErrorInner {
-                code: &self.code,
-                message: &self.message,
+        let body = serde_json::to_vec(&ErrorResponse {
+            error: ErrorDetail {
+                code: self.code.into_owned(),
+                message: self.message,
             },
         })
         .unwrap_or_default();

@@ -20,10 +20,10 @@ pub mod service;
 pub mod shutdown;
 pub mod telemetry;
 
-pub use error::{ApiError, ApiJson, ApiPath, ApiQuery};
+pub use error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorResponse};
 pub use identity::{Identity, Role};
 pub use ids::{AuctionId, BidId, UserId};
-pub use money::{Amount, Currency};
+pub use money::{Amount, Currency, Price};
 
 /// Topic that carries every command that can change an auction, keyed by auction id.
 pub const COMMAND_TOPIC: &str = "auction.commands";
