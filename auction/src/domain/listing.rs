@@ -20,9 +20,9 @@ pub struct ListingDraft {
 }
 
 /// A listing that keeps every rule: a title of 1..=200 characters (trimmed, no control
-/// characters), a description of at most 10,000, a known category, valid amounts with
-/// `reserve ≥ starting` and `buy-now > starting`, `buy-now ≥ reserve`, and an ISO 4217
-/// currency (KRW when none is given).
+/// characters), a description of at most 10,000 without NUL, a known category, valid
+/// amounts with `reserve ≥ starting` and `buy-now > starting`, `buy-now ≥ reserve`, and an
+/// ISO 4217 currency (KRW when none is given).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listing {
     pub title: String,
@@ -55,6 +55,14 @@ impl ListingDraft {
             return Err(Invalid::new(
                 "invalid_description",
                 format!("description must be at most {MAX_DESCRIPTION_CHARS} characters"),
+            ));
+        }
+        // Line breaks and tabs belong in a description; NUL does not, and PostgreSQL text
+        // cannot hold it.
+        if description.contains('\0') {
+            return Err(Invalid::new(
+                "invalid_description",
+                "description must not contain NUL characters",
             ));
         }
         let category = Category::parse(&self.category)?;
@@ -184,6 +192,19 @@ mod tests {
             }),
             "invalid_description"
         );
+        assert_eq!(
+            code(ListingDraft {
+                description: "a\u{0}b".into(),
+                ..draft()
+            }),
+            "invalid_description"
+        );
+        assert!(ListingDraft {
+            description: "line one\n\tline two".into(),
+            ..draft()
+        }
+        .validate()
+        .is_ok());
     }
 
     #[test]
