@@ -1,6 +1,6 @@
 //! Creating listings and reading auctions.
 
-use super::views::{AuctionPage, AuctionView, CreateAuctionRequest, ErrorResponse, ListQuery};
+use super::views::{AuctionPage, AuctionView, CreateAuctionRequest, ListQuery};
 use super::AppState;
 use crate::domain::{Category, Cursor, ListingDraft};
 use crate::store::{self, auctions::ListFilter, outbox};
@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use platform_core::cursor::{next_page, page_limit};
 use platform_core::identity::MaybeIdentity;
 use platform_core::log::{AuctionStatus, Command};
-use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, AuctionId, Identity};
+use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, AuctionId, ErrorResponse, Identity};
 
 const DEFAULT_PAGE: i64 = 20;
 const MAX_PAGE: i64 = 100;
@@ -23,6 +23,7 @@ const MAX_PAGE: i64 = 100;
         (status = 201, description = "Listed, status `pending`", body = AuctionView),
         (status = 400, description = "Invalid listing", body = ErrorResponse),
         (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 415, description = "The body is not `application/json`", body = ErrorResponse),
     )
 )]
 pub async fn create(

@@ -1,11 +1,11 @@
 //! The caller's watchlist. Adding and removing are idempotent.
 
-use super::views::{AuctionView, ErrorResponse, WatchlistView};
+use super::views::{AuctionView, WatchlistView};
 use super::AppState;
 use crate::store;
 use axum::extract::State;
 use axum::http::StatusCode;
-use platform_core::{ApiError, ApiJson, ApiPath, AuctionId, Identity};
+use platform_core::{ApiError, ApiJson, ApiPath, AuctionId, ErrorResponse, Identity};
 
 /// Watches an auction (watching it again changes nothing).
 #[utoipa::path(
