@@ -116,7 +116,14 @@ pub async fn login(
         )));
     }
     let email = Email::normalize(&body.email);
-    let user = match accounts.store.find_credentials(&email).await? {
+    // No account's address contains NUL (signup refuses control characters), and asking
+    // PostgreSQL for one is an error rather than no row: such an address is unknown.
+    let found = if email.contains('\0') {
+        None
+    } else {
+        accounts.store.find_credentials(&email).await?
+    };
+    let user = match found {
         Some(found) => accounts
             .hasher
             .verify(&body.password, &found.password_hash)
