@@ -140,7 +140,8 @@ print("{\"startsAt\":\"%s\",\"endsAt\":\"%s\"}" % (fmt(now - d.timedelta(minutes
 api POST "/api/admin/auctions/$API_TEST_AUCTION_ID/schedule" "$ADMIN_TOKEN" "$window" >/dev/null
 API_TEST_BID_ID="$(api POST "/api/auctions/$API_TEST_AUCTION_ID/bids" "$TESTER_TOKEN" \
   '{"amount":1000}' | json_field bidId)"
-export API_TEST_AUCTION_ID API_TEST_BID_ID
+API_TEST_CACHE_DIR="$REPORT_DIR/cache"
+export API_TEST_AUCTION_ID API_TEST_BID_ID API_TEST_CACHE_DIR
 
 # Live streams are left out: a stream answers for as long as the client listens, so a
 # request to one only ends at the request timeout.
