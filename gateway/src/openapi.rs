@@ -1,15 +1,22 @@
 //! `GET /api/openapi.json`: the gateway's own endpoints merged with the documents the
-//! services hand in, rendered once at start.
+//! services hand in, rendered once at start. The gateway then adds to every operation the
+//! answers its own middleware gives in front of the services (a rejected token, a body
+//! over the limit, a rate limit), so each operation lists every status it can return.
 
 use crate::accounts;
+use crate::upstream::routes::RouteClass;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::Serialize;
+use platform_core::ErrorResponse;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 #[derive(OpenApi)]
@@ -33,8 +40,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         accounts::http::LoginRequest,
         accounts::http::Session,
         accounts::domain::UserView,
-        ErrorDoc,
-        ErrorDetailDoc,
+        ErrorResponse,
     )),
     modifiers(&SecuritySchemes),
     tags(
@@ -43,19 +49,6 @@ use utoipa::{Modify, OpenApi, ToSchema};
     )
 )]
 struct GatewayApi;
-
-/// The error body every non-2xx answer carries.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDoc {
-    pub error: ErrorDetailDoc,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetailDoc {
-    /// Stable snake_case code, e.g. `email_taken`, `invalid_token`, `rate_limited`.
-    pub code: String,
-    pub message: String,
-}
 
 struct SecuritySchemes;
 
@@ -84,7 +77,76 @@ pub fn document(service_docs: Vec<utoipa::openapi::OpenApi>) -> anyhow::Result<B
     for service_doc in service_docs {
         doc.merge(service_doc);
     }
+    add_gateway_answers(&mut doc);
     Ok(Bytes::from(serde_json::to_vec(&doc)?))
+}
+
+/// Adds to each operation what the gateway's middleware may answer before a service sees
+/// the request, unless the operation already documents that status: `401` for a token
+/// that is invalid or expired (everywhere but the credential endpoints, which ignore
+/// tokens), `413` for a body over `MAX_BODY_BYTES`, `429` where a rate limit applies.
+fn add_gateway_answers(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let class = RouteClass::of(path);
+        let operations = [
+            (Method::GET, &mut item.get),
+            (Method::PUT, &mut item.put),
+            (Method::POST, &mut item.post),
+            (Method::DELETE, &mut item.delete),
+            (Method::PATCH, &mut item.patch),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation.as_mut() else {
+                continue;
+            };
+            if !class.is_credentials_endpoint() {
+                add_error(operation, "401", "`invalid_token` or `token_expired`: the bearer token or cookie sent is not valid");
+            }
+            if operation.request_body.is_some() {
+                add_error(
+                    operation,
+                    "413",
+                    "`payload_too_large`: the body is over the size limit",
+                );
+            }
+            if class.is_sign_in() || class.is_bid(&method) {
+                add_error(
+                    operation,
+                    "429",
+                    "`rate_limited`: too many requests; `Retry-After` says when to try again",
+                );
+            }
+        }
+    }
+}
+
+fn add_error(operation: &mut Operation, status: &str, description: &str) {
+    if operation.responses.responses.contains_key(status) {
+        return;
+    }
+    let mut response = ResponseBuilder::new().description(description).content(
+        "application/json",
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name(ErrorResponse::name())))
+            .build(),
+    );
+    if status == "429" {
+        response = response.header(
+            "Retry-After",
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1)),
+                )
+                .description(Some("seconds to wait"))
+                .build(),
+        );
+    }
+    operation
+        .responses
+        .responses
+        .insert(status.to_owned(), response.build().into());
 }
 
 /// The rendered document, shared by every request.

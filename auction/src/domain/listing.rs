@@ -1,8 +1,7 @@
 //! What a seller may put up for sale: the rules of `POST /api/auctions`.
 
 use super::{Category, Invalid};
-use vocabulary::ErrorCode;
-use vocabulary::{money::is_valid_amount, Amount, Currency};
+use vocabulary::{money::is_valid_amount, Amount, Currency, ErrorCode};
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
@@ -20,9 +19,9 @@ pub struct ListingDraft {
 }
 
 /// A listing that keeps every rule: a title of 1..=200 characters (trimmed, no control
-/// characters), a description of at most 10,000, a known category, valid amounts with
-/// `reserve ≥ starting` and `buy-now > starting`, `buy-now ≥ reserve`, and an ISO 4217
-/// currency (KRW when none is given).
+/// characters), a description of at most 10,000 without NUL, a known category, valid
+/// amounts with `reserve ≥ starting` and `buy-now > starting`, `buy-now ≥ reserve`, and an
+/// ISO 4217 currency (KRW when none is given).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listing {
     pub title: String,
@@ -55,6 +54,14 @@ impl ListingDraft {
             return Err(Invalid::new(
                 ErrorCode::InvalidDescription,
                 format!("description must be at most {MAX_DESCRIPTION_CHARS} characters"),
+            ));
+        }
+        // Line breaks and tabs belong in a description; NUL does not, and PostgreSQL text
+        // cannot hold it.
+        if description.contains('\0') {
+            return Err(Invalid::new(
+                ErrorCode::InvalidDescription,
+                "description must not contain NUL characters",
             ));
         }
         let category = Category::parse(&self.category)?;
@@ -186,6 +193,19 @@ mod tests {
             }),
             "invalid_description"
         );
+        assert_eq!(
+            code(ListingDraft {
+                description: "a\u{0}b".into(),
+                ..draft()
+            }),
+            "invalid_description"
+        );
+        assert!(ListingDraft {
+            description: "line one\n\tline two".into(),
+            ..draft()
+        }
+        .validate()
+        .is_ok());
     }
 
     #[test]

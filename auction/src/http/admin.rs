@@ -1,15 +1,14 @@
 //! What only admins may do: set an auction's window and cancel it. Each change and its
 //! command are written in one transaction (see `store::outbox`).
 
-use super::views::{AuctionView, ErrorResponse, ScheduleRequest};
+use super::views::{AuctionView, ScheduleRequest};
 use super::AppState;
 use crate::domain::Window;
 use crate::store::{self, outbox};
 use axum::extract::State;
 use platform_core::ErrorCode;
-use platform_core::{ApiError, ApiJson, ApiPath, Identity};
-use vocabulary::AuctionId;
-use vocabulary::Command;
+use platform_core::{ApiError, ApiJson, ApiPath, ErrorResponse, Identity};
+use vocabulary::{AuctionId, Command};
 
 /// Sets or moves the window of a `pending` or not-yet-opened `scheduled` auction. The
 /// platform opens it at `startsAt` and closes it at `endsAt` (plus any soft-close extension).
@@ -24,6 +23,7 @@ use vocabulary::Command;
         (status = 403, description = "Not an admin", body = ErrorResponse),
         (status = 404, description = "Unknown auction", body = ErrorResponse),
         (status = 409, description = "Already opened, closed or cancelled (`invalid_state`)", body = ErrorResponse),
+        (status = 415, description = "The body is not `application/json`", body = ErrorResponse),
     )
 )]
 pub async fn schedule(

@@ -1,6 +1,6 @@
 //! Creating listings and reading auctions.
 
-use super::views::{AuctionPage, AuctionView, CreateAuctionRequest, ErrorResponse, ListQuery};
+use super::views::{AuctionPage, AuctionView, CreateAuctionRequest, ListQuery};
 use super::AppState;
 use crate::domain::{Category, Cursor, ListingDraft};
 use crate::store::{self, auctions::ListFilter, outbox};
@@ -9,9 +9,8 @@ use axum::http::StatusCode;
 use platform_core::cursor::{next_page, page_limit};
 use platform_core::identity::MaybeIdentity;
 use platform_core::ErrorCode;
-use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, Identity};
-use vocabulary::AuctionId;
-use vocabulary::{AuctionStatus, Command};
+use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorResponse, Identity};
+use vocabulary::{AuctionId, AuctionStatus, Command};
 
 const DEFAULT_PAGE: i64 = 20;
 const MAX_PAGE: i64 = 100;
@@ -25,6 +24,7 @@ const MAX_PAGE: i64 = 100;
         (status = 201, description = "Listed, status `pending`", body = AuctionView),
         (status = 400, description = "Invalid listing", body = ErrorResponse),
         (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 415, description = "The body is not `application/json`", body = ErrorResponse),
     )
 )]
 pub async fn create(

@@ -4,6 +4,7 @@
 
 mod admin;
 mod auctions;
+mod schemas;
 pub mod views;
 mod watchlist;
 
@@ -60,8 +61,7 @@ impl From<Invalid> for ApiError {
         views::CreateAuctionRequest,
         views::ScheduleRequest,
         views::WatchlistView,
-        views::ErrorResponse,
-        views::ErrorDetail,
+        platform_core::ErrorResponse,
     )),
     tags(
         (name = "auctions", description = "Listings and their public state"),

@@ -82,21 +82,34 @@ impl AuctionView {
 /// A new listing. Unknown fields are ignored.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "title": "Film camera", "description": "Works; comes with its case.",
+    "category": "electronics", "startingPrice": 10000, "reservePrice": 20000,
+    "buyNowPrice": 50000, "currency": "KRW"
+}))]
 pub struct CreateAuctionRequest {
-    /// 1 to 200 characters after trimming.
+    /// 1 to 200 characters after trimming, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: String,
-    /// At most 10,000 characters.
+    /// At most 10,000 characters, no NUL.
+    #[schema(max_length = 10000, pattern = r"^[^\u0000]*$")]
     pub description: String,
-    /// `electronics | fashion | home | collectibles | art | sports | vehicles | books | other`
-    #[schema(example = "electronics")]
+    #[schema(value_type = super::schemas::CategorySchema)]
     pub category: String,
+    #[schema(value_type = vocabulary::money::Price)]
     pub starting_price: Amount,
     /// At least `startingPrice`; hidden from everyone but the seller.
+    #[schema(value_type = Option<vocabulary::money::Price>)]
     pub reserve_price: Option<Amount>,
     /// Above `startingPrice` and at least `reservePrice`.
+    #[schema(value_type = Option<vocabulary::money::Price>)]
     pub buy_now_price: Option<Amount>,
-    /// ISO 4217 code; `KRW` when absent.
-    #[schema(example = "KRW")]
+    /// `KRW` when absent.
+    #[schema(value_type = Option<vocabulary::Currency>)]
     pub currency: Option<String>,
 }
 
@@ -128,14 +141,15 @@ pub struct ScheduleRequest {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// `pending | scheduled | open | closed | cancelled`
+    #[param(value_type = Option<vocabulary::AuctionStatus>, inline)]
     pub status: Option<String>,
-    /// One of the listing categories.
+    #[param(value_type = Option<super::schemas::CategorySchema>, inline)]
     pub category: Option<String>,
     pub seller_id: Option<Uuid>,
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    /// `nextCursor` of the previous page.
+    #[param(value_type = Option<platform_core::cursor::Cursor>, inline)]
     pub cursor: Option<String>,
 }
 
@@ -151,17 +165,4 @@ pub struct AuctionPage {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct WatchlistView {
     pub items: Vec<AuctionView>,
-}
-
-/// Every non-2xx answer.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct ErrorResponse {
-    pub error: ErrorDetail,
-}
-
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable snake_case code, e.g. `invalid_category`, `invalid_state`, `not_found`.
-    pub code: String,
-    pub message: String,
 }

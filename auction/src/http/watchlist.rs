@@ -1,11 +1,11 @@
 //! The caller's watchlist. Adding and removing are idempotent.
 
-use super::views::{AuctionView, ErrorResponse, WatchlistView};
+use super::views::{AuctionView, WatchlistView};
 use super::AppState;
 use crate::store;
 use axum::extract::State;
 use axum::http::StatusCode;
-use platform_core::{ApiError, ApiJson, ApiPath, Identity};
+use platform_core::{ApiError, ApiJson, ApiPath, ErrorResponse, Identity};
 use vocabulary::AuctionId;
 
 /// Watches an auction (watching it again changes nothing).
@@ -57,7 +57,7 @@ pub async fn remove(
 
 /// The caller's watched auctions, most recently watched first.
 #[utoipa::path(
-    get, path = "/api/me/watchlist", tag = "watchlist",
+    get, path = "/api/me/watchlist", tag = "watchlist", operation_id = "list_watchlist",
     responses(
         (status = 200, description = "Watched auctions", body = WatchlistView),
         (status = 401, description = "Not signed in", body = ErrorResponse),

@@ -13,12 +13,11 @@ use crate::domain::{apply, AuctionState, BidOutcome, Rules, SoftClose};
 use crate::store::analysis::{self as store, AcceptedBid};
 use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
-use platform_core::{ApiError, ApiJson, ApiPath};
+use platform_core::{ApiError, ApiJson, ApiPath, ErrorResponse};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
-use vocabulary::{Amount, AuctionId};
-use vocabulary::{Command, Terms};
+use vocabulary::{Amount, AuctionId, Command, Terms};
 
 #[derive(Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -62,9 +61,12 @@ pub struct MinuteCount {
 
 #[utoipa::path(
     get, path = "/api/auctions/{id}/analysis", tag = "analysis",
-    params(("id" = String, Path, description = "auction id")),
-    responses((status = 200, body = AuctionAnalysis), (status = 400, description = "malformed id"),
-              (status = 404, description = "unknown auction"))
+    params(("id" = uuid::Uuid, Path, description = "auction id")),
+    responses(
+        (status = 200, description = "how the auction went", body = AuctionAnalysis),
+        (status = 400, description = "malformed id", body = ErrorResponse),
+        (status = 404, description = "unknown auction", body = ErrorResponse),
+    )
 )]
 pub async fn analysis(
     State(state): State<IntakeState>,

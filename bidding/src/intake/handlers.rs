@@ -5,20 +5,22 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use platform_core::ErrorCode;
-use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, Identity};
+use platform_core::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorResponse, Identity};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
-use vocabulary::money::is_valid_amount;
-use vocabulary::{Amount, AuctionId, BidId};
+use vocabulary::{money::is_valid_amount, Amount, AuctionId, BidId};
 
 /// Body of `POST /api/auctions/{id}/bids`.
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlaceBid {
     /// Amount bid now, in the currency's smallest unit.
+    #[schema(value_type = vocabulary::money::Price)]
     pub amount: Amount,
-    /// Highest amount the platform may bid on the bidder's behalf (proxy bidding).
+    /// Highest amount the platform may bid on the bidder's behalf (proxy bidding); at
+    /// least `amount`.
+    #[schema(value_type = Option<vocabulary::money::Price>)]
     pub max_amount: Option<Amount>,
 }
 
@@ -68,18 +70,27 @@ pub struct BidHistory {
 #[serde(rename_all = "camelCase")]
 pub struct HistoryQuery {
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Only bids with a larger `seq`.
+    #[param(minimum = 0)]
     pub after_seq: Option<i64>,
 }
 
 #[utoipa::path(
     post, path = "/api/auctions/{id}/bids", tag = "bids",
-    params(("id" = String, Path, description = "auction id"),
-           ("Idempotency-Key" = Option<String>, Header, description = "retry key, 1–128 visible ASCII characters")),
+    params(("id" = uuid::Uuid, Path, description = "auction id"), IdempotencyKey),
     request_body = PlaceBid,
-    responses((status = 202, body = BidAccepted), (status = 400), (status = 401),
-              (status = 403, description = "the seller cannot bid"), (status = 404), (status = 409))
+    responses(
+        (status = 202, description = "taken; the outcome follows", body = BidAccepted),
+        (status = 400, description = "malformed id, body or `Idempotency-Key`; amounts out of range", body = ErrorResponse),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 403, description = "`seller_cannot_bid`", body = ErrorResponse),
+        (status = 404, description = "unknown auction", body = ErrorResponse),
+        (status = 409, description = "`idempotency_key_reused` with a different request", body = ErrorResponse),
+        (status = 415, description = "the body is not `application/json`", body = ErrorResponse),
+        (status = 503, description = "bids cannot be taken right now", body = ErrorResponse),
+    )
 )]
 pub async fn place_bid(
     State(state): State<IntakeState>,
@@ -111,9 +122,16 @@ pub async fn place_bid(
 
 #[utoipa::path(
     post, path = "/api/auctions/{id}/buy-now", tag = "bids",
-    params(("id" = String, Path, description = "auction id"),
-           ("Idempotency-Key" = Option<String>, Header, description = "retry key")),
-    responses((status = 202, body = BidAccepted), (status = 401), (status = 403), (status = 404), (status = 409))
+    params(("id" = uuid::Uuid, Path, description = "auction id"), IdempotencyKey),
+    responses(
+        (status = 202, description = "taken; the outcome follows", body = BidAccepted),
+        (status = 400, description = "malformed id or `Idempotency-Key`", body = ErrorResponse),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 403, description = "`seller_cannot_bid`", body = ErrorResponse),
+        (status = 404, description = "unknown auction", body = ErrorResponse),
+        (status = 409, description = "`idempotency_key_reused` with a different request", body = ErrorResponse),
+        (status = 503, description = "bids cannot be taken right now", body = ErrorResponse),
+    )
 )]
 pub async fn buy_now(
     State(state): State<IntakeState>,
@@ -237,6 +255,22 @@ pub(super) async fn publish(state: &IntakeState, bid: &PendingBid) -> anyhow::Re
         .unwrap_or(Ok(()))
 }
 
+/// The `Idempotency-Key` header as the document states it.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+struct IdempotencyKey {
+    /// Retry key: the same key with the same request answers the first answer again.
+    #[param(
+        rename = "Idempotency-Key",
+        min_length = 1,
+        max_length = 128,
+        pattern = "^[!-~]+$"
+    )]
+    key: Option<String>,
+}
+
+/// `Idempotency-Key`: absent, or 1 to 128 visible ASCII characters (`!` to `~`).
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
@@ -272,8 +306,13 @@ async fn seller_of(
 
 #[utoipa::path(
     get, path = "/api/bids/{bid_id}", tag = "bids",
-    params(("bid_id" = String, Path, description = "bid id")),
-    responses((status = 200, body = BidView), (status = 401), (status = 404))
+    params(("bid_id" = uuid::Uuid, Path, description = "bid id")),
+    responses(
+        (status = 200, description = "the bid and its outcome", body = BidView),
+        (status = 400, description = "malformed id", body = ErrorResponse),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 404, description = "no such bid of the caller's", body = ErrorResponse),
+    )
 )]
 pub async fn get_bid(
     State(state): State<IntakeState>,
@@ -306,8 +345,12 @@ impl From<StoredBid> for BidView {
 
 #[utoipa::path(
     get, path = "/api/auctions/{id}/bids", tag = "bids",
-    params(("id" = String, Path, description = "auction id"), HistoryQuery),
-    responses((status = 200, body = BidHistory), (status = 400), (status = 404))
+    params(("id" = uuid::Uuid, Path, description = "auction id"), HistoryQuery),
+    responses(
+        (status = 200, description = "accepted bids, oldest first", body = BidHistory),
+        (status = 400, description = "malformed id, limit or afterSeq", body = ErrorResponse),
+        (status = 404, description = "unknown auction", body = ErrorResponse),
+    )
 )]
 pub async fn history(
     State(state): State<IntakeState>,

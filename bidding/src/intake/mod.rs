@@ -134,7 +134,8 @@ pub fn router(state: IntakeState) -> Router {
         MyBidsPage,
         AuctionAnalysis,
         PricePoint,
-        MinuteCount
+        MinuteCount,
+        platform_core::ErrorResponse
     )),
     tags(
         (name = "bids", description = "Placing bids and reading their outcomes"),

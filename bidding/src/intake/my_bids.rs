@@ -5,7 +5,7 @@ use super::IntakeState;
 use crate::store::my_bids;
 use axum::extract::State;
 use platform_core::cursor::{next_page, page_limit, Cursor};
-use platform_core::{ApiError, ApiJson, ApiQuery, Identity};
+use platform_core::{ApiError, ApiJson, ApiQuery, ErrorResponse, Identity};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -17,8 +17,9 @@ const MAX_PAGE: i64 = 100;
 #[into_params(parameter_in = Query)]
 pub struct MyBidsQuery {
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
-    /// `nextCursor` of the previous page.
+    #[param(value_type = Option<Cursor>, inline)]
     pub cursor: Option<String>,
 }
 
@@ -34,9 +35,11 @@ pub struct MyBidsPage {
 #[utoipa::path(
     get, path = "/api/me/bids", tag = "bids",
     params(MyBidsQuery),
-    responses((status = 200, body = MyBidsPage),
-              (status = 400, description = "limit out of range or a cursor this API did not return"),
-              (status = 401, description = "not signed in"))
+    responses(
+        (status = 200, description = "one page", body = MyBidsPage),
+        (status = 400, description = "limit out of range or a cursor this API did not return", body = ErrorResponse),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+    )
 )]
 pub async fn my_bids(
     State(state): State<IntakeState>,

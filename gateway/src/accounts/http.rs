@@ -4,7 +4,6 @@ use super::domain::{DisplayName, Email, Password, User, UserView, MAX_PASSWORD_C
 use super::password::PasswordHasher;
 use super::store::{InsertError, UserStore};
 use crate::http::session_cookie::{cleared_cookie, session_cookie};
-use crate::openapi::ErrorDoc;
 use crate::tokens::TokenKeys;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -12,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use platform_core::ErrorCode;
-use platform_core::{ApiError, ApiJson, Identity, Role};
+use platform_core::{ApiError, ApiJson, ErrorResponse, Identity, Role};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -37,18 +36,29 @@ pub fn router(accounts: Accounts) -> Router {
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SignupRequest {
-    #[schema(example = "ada@example.com")]
+    /// An address `local@domain.tld`; trimmed and lower-cased, so two spellings of one
+    /// address are one account (`409 email_taken`).
+    #[schema(example = "ada@example.com", format = Email, max_length = 254)]
     pub email: String,
     /// 8 to 1024 characters.
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
-    /// 1 to 80 characters after trimming.
-    #[schema(example = "Ada")]
+    /// 1 to 80 characters after trimming, no control characters.
+    #[schema(
+        example = "Ada",
+        min_length = 1,
+        max_length = 80,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub display_name: String,
 }
 
+/// Any email and password of at most 1024 characters; a wrong pair is `401`.
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
+    #[schema(example = "ada@example.com")]
     pub email: String,
+    #[schema(max_length = 1024)]
     pub password: String,
 }
 
@@ -68,9 +78,10 @@ pub struct Session {
     request_body = SignupRequest,
     responses(
         (status = 201, description = "account created, `access_token` cookie set", body = Session),
-        (status = 400, description = "malformed body or invalid email, password or name", body = ErrorDoc),
-        (status = 409, description = "`email_taken`", body = ErrorDoc),
-        (status = 429, description = "too many attempts from this address", body = ErrorDoc),
+        (status = 400, description = "malformed body or invalid email, password or name", body = ErrorResponse),
+        (status = 409, description = "`email_taken`", body = ErrorResponse),
+        (status = 415, description = "the body is not `application/json`", body = ErrorResponse),
+        (status = 429, description = "too many attempts from this address", body = ErrorResponse),
     )
 )]
 pub async fn signup(
@@ -102,9 +113,10 @@ pub async fn signup(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "signed in, `access_token` cookie set", body = Session),
-        (status = 400, description = "malformed body", body = ErrorDoc),
-        (status = 401, description = "`invalid_credentials`", body = ErrorDoc),
-        (status = 429, description = "too many attempts from this address", body = ErrorDoc),
+        (status = 400, description = "malformed body", body = ErrorResponse),
+        (status = 401, description = "`invalid_credentials`", body = ErrorResponse),
+        (status = 415, description = "the body is not `application/json`", body = ErrorResponse),
+        (status = 429, description = "too many attempts from this address", body = ErrorResponse),
     )
 )]
 pub async fn login(
@@ -117,7 +129,14 @@ pub async fn login(
         )));
     }
     let email = Email::normalize(&body.email);
-    let user = match accounts.store.find_credentials(&email).await? {
+    // No account's address contains NUL (signup refuses control characters), and asking
+    // PostgreSQL for one is an error rather than no row: such an address is unknown.
+    let found = if email.contains('\0') {
+        None
+    } else {
+        accounts.store.find_credentials(&email).await?
+    };
+    let user = match found {
         Some(found) => accounts
             .hasher
             .verify(&body.password, &found.password_hash)
@@ -156,7 +175,7 @@ pub async fn logout(State(accounts): State<Accounts>) -> Response {
     get, path = "/api/me", tag = "accounts",
     responses(
         (status = 200, description = "the caller's account", body = UserView),
-        (status = 401, description = "no valid token", body = ErrorDoc),
+        (status = 401, description = "no valid token", body = ErrorResponse),
     ),
     security(("bearer" = []), ("cookie" = []))
 )]

@@ -5,7 +5,7 @@ use crate::hub::{Catchup, Frame};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use platform_core::{ApiError, ApiPath, ApiQuery};
+use platform_core::{ApiError, ApiPath, ApiQuery, ErrorResponse};
 use std::sync::Arc;
 use vocabulary::AuctionId;
 
@@ -21,14 +21,15 @@ use vocabulary::AuctionId;
 #[utoipa::path(
     get, path = "/api/auctions/{id}/events", tag = "live",
     params(
-        ("id" = String, Path, description = "auction id"),
-        ("Last-Event-ID" = Option<String>, Header, description = "id of the last event received"),
+        ("id" = uuid::Uuid, Path, description = "auction id"),
+        ("Last-Event-ID" = Option<String>, Header, pattern = "^[0-9]{0,18}$",
+         description = "id (`seq`) of the last event received: a non-negative integer, or empty for none"),
         ResumeQuery,
     ),
     responses(
         (status = 200, description = "an event stream", content_type = "text/event-stream", body = String),
-        (status = 400, description = "malformed auction id or Last-Event-ID"),
-        (status = 404, description = "no such auction"),
+        (status = 400, description = "malformed auction id or Last-Event-ID", body = ErrorResponse),
+        (status = 404, description = "no such auction", body = ErrorResponse),
     )
 )]
 pub async fn auction_events(

@@ -43,7 +43,11 @@ pub fn router(state: StreamState) -> Router {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(auction_events::auction_events, my_events::my_events),
-    components(schemas(crate::hub::views::AuctionSnapshot, crate::hub::views::AuctionUpdate)),
+    components(schemas(
+        crate::hub::views::AuctionSnapshot,
+        crate::hub::views::AuctionUpdate,
+        platform_core::ErrorResponse
+    )),
     tags((name = "live", description = "Live streams (Server-Sent Events)"))
 )]
 pub struct ApiDoc;

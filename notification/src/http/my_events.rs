@@ -4,7 +4,7 @@ use super::StreamState;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use platform_core::{ApiError, ApiQuery, Identity};
+use platform_core::{ApiError, ApiQuery, ErrorResponse, Identity};
 use std::time::Duration;
 
 const MAX_STREAM: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -23,13 +23,14 @@ const MAX_STREAM: Duration = Duration::from_secs(7 * 24 * 3600);
 #[utoipa::path(
     get, path = "/api/me/events", tag = "live",
     params(
-        ("Last-Event-ID" = Option<String>, Header, description = "id of the last notice received"),
+        ("Last-Event-ID" = Option<String>, Header, pattern = "^[0-9]{0,18}$",
+         description = "id of the last notice received: a non-negative integer, or empty for none"),
         ResumeQuery,
     ),
     responses(
         (status = 200, description = "an event stream", content_type = "text/event-stream", body = String),
-        (status = 400, description = "malformed Last-Event-ID"),
-        (status = 401, description = "not signed in, or the token has expired"),
+        (status = 400, description = "malformed Last-Event-ID", body = ErrorResponse),
+        (status = 401, description = "not signed in, or the token has expired", body = ErrorResponse),
     )
 )]
 pub async fn my_events(

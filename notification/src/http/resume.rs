@@ -11,7 +11,9 @@ use utoipa::IntoParams;
 #[derive(Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct ResumeQuery {
-    /// The id of the last event received, for clients that cannot send `Last-Event-ID`.
+    /// The id of the last event received, for clients that cannot send `Last-Event-ID`:
+    /// a non-negative integer, or empty for none.
+    #[param(pattern = "^[0-9]{0,18}$")]
     pub last_event_id: Option<String>,
 }
 

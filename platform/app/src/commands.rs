@@ -68,3 +68,78 @@ fn print_progress(done: u64, total: u64) {
     );
     std::io::stderr().flush().ok();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document `/api/openapi.json` serves when every service runs.
+    fn platform_document() -> serde_json::Value {
+        serde_json::from_slice(&openapi_document().unwrap()).unwrap()
+    }
+
+    fn collect_refs<'a>(value: &'a serde_json::Value, refs: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                    refs.push(r);
+                }
+                map.values().for_each(|v| collect_refs(v, refs));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, refs)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_reference_in_the_platform_document_resolves() {
+        let doc = platform_document();
+        let mut refs = Vec::new();
+        collect_refs(&doc, &mut refs);
+        assert!(refs.contains(&"#/components/schemas/Sort"));
+        for r in refs {
+            let pointer = r.strip_prefix('#').unwrap_or(r);
+            assert!(doc.pointer(pointer).is_some(), "{r} does not resolve");
+        }
+    }
+
+    #[test]
+    fn every_error_response_carries_the_error_body() {
+        let doc = platform_document();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                for (status, response) in operation["responses"].as_object().unwrap() {
+                    if status.starts_with('2') {
+                        continue;
+                    }
+                    let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                    assert_eq!(
+                        schema, "#/components/schemas/ErrorResponse",
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_gateways_own_answers_are_on_every_operation_they_apply_to() {
+        let doc = platform_document();
+        let statuses = |path: &str, method: &str| -> Vec<String> {
+            doc["paths"][path][method]["responses"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{method} {path} missing"))
+                .keys()
+                .cloned()
+                .collect()
+        };
+        let create = statuses("/api/auctions", "post");
+        assert!(create.contains(&"401".into()) && create.contains(&"413".into()));
+        let bid = statuses("/api/auctions/{id}/bids", "post");
+        assert!(bid.contains(&"429".into()) && bid.contains(&"413".into()));
+        assert!(statuses("/api/search", "get").contains(&"401".into()));
+        let signup = statuses("/api/auth/signup", "post");
+        assert!(signup.contains(&"429".into()) && !signup.contains(&"401".into()));
+        assert!(!statuses("/api/auctions/{id}/bids", "get").contains(&"429".into()));
+    }
+}

@@ -6,6 +6,8 @@
 use crate::ApiError;
 use crate::ErrorCode;
 use chrono::{DateTime, Utc};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 use uuid::Uuid;
 
 /// 9999-12-31T23:59:59.999999Z in microseconds since the Unix epoch.
@@ -54,6 +56,26 @@ impl Cursor {
         })
     }
 }
+
+/// The strings [`Cursor::decode`] accepts, as a pattern: 48 hex digits whose first 16 are
+/// a time from 1970 up to the 9980s (the last years before 9999 are left out to keep the
+/// pattern short; no stored time is anywhere near them).
+pub const CURSOR_PATTERN: &str = "^(0[0-2][0-9a-fA-F]{46}|03[0-7][0-9a-fA-F]{45})$";
+
+/// A `cursor` parameter in the OpenAPI documents: the string, not what it decodes to.
+impl utoipa::PartialSchema for Cursor {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(CURSOR_PATTERN))
+            .description(Some(
+                "`nextCursor` of the previous page; opaque, anything else is `400 invalid_cursor`.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Cursor {}
 
 /// The `limit` of a page: `default` when absent, otherwise 1 to `max`
 /// (`400 invalid_limit`).
@@ -104,6 +126,20 @@ mod tests {
             Cursor::from_param("zz").unwrap_err().code.as_str(),
             "invalid_cursor"
         );
+    }
+
+    #[test]
+    fn the_documented_pattern_covers_what_the_api_hands_out() {
+        // The ends of the pattern's range decode; so does a cursor of today.
+        for s in ["0".repeat(48), format!("037{}", "f".repeat(45))] {
+            assert!(Cursor::decode(&s).is_some(), "{s}");
+        }
+        let now = Cursor {
+            at: Utc::now(),
+            id: Uuid::now_v7(),
+        }
+        .encode();
+        assert!(now.starts_with("000") && now.len() == 48, "{now}");
     }
 
     #[test]

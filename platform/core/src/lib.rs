@@ -16,5 +16,5 @@ pub mod service;
 pub mod shutdown;
 pub mod telemetry;
 
-pub use error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorCode};
+pub use error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorCode, ErrorResponse};
 pub use identity::{Identity, Role};

@@ -28,7 +28,7 @@ pub struct Listing {
 }
 
 /// Lifecycle of an auction as the public sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AuctionStatus {
     Pending,

@@ -1,6 +1,8 @@
 //! Money is an integer count of the currency's smallest unit; never a float.
 
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::RefOr;
 
 /// An amount in the currency's smallest unit (cents, won, ...).
 pub type Amount = i64;
@@ -13,6 +15,26 @@ pub const MAX_AMOUNT: Amount = 10_000_000_000_000;
 pub fn is_valid_amount(amount: Amount) -> bool {
     amount > 0 && amount <= MAX_AMOUNT
 }
+
+/// The OpenAPI schema of an amount [`is_valid_amount`] accepts (a price, a bid), for
+/// request fields: `#[schema(value_type = Price)]` on an [`Amount`]. Only a document type.
+pub struct Price;
+
+impl utoipa::PartialSchema for Price {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1))
+            .maximum(Some(MAX_AMOUNT))
+            .description(Some(
+                "A positive whole amount in the currency's smallest unit, at most 10^13.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Price {}
 
 /// ISO 4217 code, three upper-case ASCII letters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,6 +56,22 @@ impl Currency {
         &self.0
     }
 }
+
+/// Three upper-case ASCII letters, as [`Currency::parse`] demands.
+pub const CURRENCY_PATTERN: &str = "^[A-Z]{3}$";
+
+impl utoipa::PartialSchema for Currency {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(CURRENCY_PATTERN))
+            .description(Some("ISO 4217 code: three upper-case letters."))
+            .examples(["KRW"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Currency {}
 
 impl Default for Currency {
     fn default() -> Self {

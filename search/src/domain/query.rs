@@ -4,9 +4,7 @@ use super::Hit;
 use platform_core::ApiError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use vocabulary::Amount;
-use vocabulary::AuctionStatus;
-use vocabulary::ErrorCode;
+use vocabulary::{Amount, AuctionStatus, ErrorCode};
 
 pub const DEFAULT_SIZE: u32 = 20;
 pub const MAX_SIZE: u32 = 100;
@@ -30,20 +28,28 @@ pub enum Sort {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct SearchParams {
-    /// Words to find in title and description (Korean or English).
+    /// Words to find in title and description (Korean or English), at most 200
+    /// characters.
+    #[param(max_length = 200)]
     pub q: Option<String>,
+    /// A listing category (see `Category`); one no listing has matches nothing.
     pub category: Option<String>,
-    /// `pending | scheduled | open | closed | cancelled`. Without it, pending listings
-    /// (not yet scheduled) are not shown.
-    #[param(value_type = Option<String>)]
+    /// Without it, pending listings (not yet scheduled) are not shown.
+    #[param(inline)]
     pub status: Option<AuctionStatus>,
+    /// Lowest current price; not above `maxPrice`.
+    #[param(minimum = 0)]
     pub min_price: Option<Amount>,
+    /// Highest current price.
+    #[param(minimum = 0)]
     pub max_price: Option<Amount>,
     /// Default: `relevance` when `q` is given, else `newest`.
     pub sort: Option<Sort>,
-    /// 1-based, default 1.
+    /// 1-based, default 1; `page × size` at most 10,000.
+    #[param(minimum = 1, maximum = 10000)]
     pub page: Option<u32>,
-    /// 1..=100, default 20.
+    /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub size: Option<u32>,
 }
 

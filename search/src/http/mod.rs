@@ -1,12 +1,12 @@
 //! `GET /api/search`.
 
-use crate::domain::query::{Facets, SearchPage, SearchParams};
+use crate::domain::query::{Facets, SearchPage, SearchParams, Sort};
 use crate::domain::Hit;
 use crate::port::SearchIndex;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use platform_core::{ApiError, ApiQuery};
+use platform_core::{ApiError, ApiQuery, ErrorResponse};
 use std::sync::Arc;
 
 pub fn router(index: Arc<dyn SearchIndex>) -> Router {
@@ -25,7 +25,7 @@ pub fn router(index: Arc<dyn SearchIndex>) -> Router {
     params(SearchParams),
     responses(
         (status = 200, description = "A page of matching auctions", body = SearchPage),
-        (status = 400, description = "invalid_query: unknown value or out-of-range parameter"),
+        (status = 400, description = "invalid_query: unknown value or out-of-range parameter", body = ErrorResponse),
     )
 )]
 pub async fn search(
@@ -40,7 +40,11 @@ pub async fn search(
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(search), components(schemas(SearchPage, Hit, Facets)))]
+#[openapi(
+    paths(search),
+    components(schemas(SearchPage, Hit, Facets, Sort, ErrorResponse)),
+    tags((name = "search", description = "Finding auctions by words, category, status and price"))
+)]
 pub struct ApiDoc;
 
 #[cfg(test)]

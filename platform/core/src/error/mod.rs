@@ -21,15 +21,19 @@ pub struct ApiError {
     pub retry_after_secs: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorInner<'a>,
+/// The body of every non-2xx answer: `{"error": {"code", "message"}}`. Rendered by
+/// [`ApiError`]; every service's OpenAPI document names it for its error responses, and
+/// its `code` lists every code of the table.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorResponse {
+    pub error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct ErrorInner<'a> {
-    code: &'a str,
-    message: &'a str,
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    #[schema(example = "not_found")]
+    pub code: ErrorCode,
+    pub message: String,
 }
 
 impl ApiError {
@@ -90,14 +94,15 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::to_vec(&ErrorBody {
-            error: ErrorInner {
-                code: self.code.as_str(),
-                message: &self.message,
+        let status = self.status();
+        let body = serde_json::to_vec(&ErrorResponse {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
             },
         })
         .unwrap_or_default();
-        let mut res = (self.status(), body).into_response();
+        let mut res = (status, body).into_response();
         res.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
