@@ -29,6 +29,5 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     let listener = tokio::net::TcpListener::bind(cli.gateway.listen_address()).await?;
     tracing::info!(address = %listener.local_addr()?, "gateway listening");
-    let lanes = platform_core::lanes::Lanes::with_stream_threads(cli.common.stream_threads)?;
-    platform_core::service::serve_in(listener, started, shutdown, lanes).await
+    platform_core::service::serve(listener, started, shutdown).await
 }

@@ -26,6 +26,5 @@ async fn main() -> anyhow::Result<()> {
     let listener =
         tokio::net::TcpListener::bind(("0.0.0.0", cli.notification.notification_port)).await?;
     tracing::info!(addr = %listener.local_addr()?, "notification listening");
-    let lanes = platform_core::lanes::Lanes::with_stream_threads(cli.common.stream_threads)?;
-    platform_core::service::serve_in(listener, started, shutdown, lanes).await
+    platform_core::service::serve(listener, started, shutdown).await
 }

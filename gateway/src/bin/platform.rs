@@ -33,7 +33,5 @@ async fn main() -> anyhow::Result<()> {
     if cli.platform.roles().contains(&Role::Gateway) {
         println!("\n  The auction platform is up: open http://{bound}/\n");
     }
-    let lanes =
-        platform_core::lanes::Lanes::with_stream_threads(cli.platform.common.stream_threads)?;
-    platform_core::service::serve_in(listener, started, shutdown, lanes).await
+    platform_core::service::serve(listener, started, shutdown).await
 }

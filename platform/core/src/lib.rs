@@ -11,7 +11,6 @@ pub mod db;
 pub mod error;
 pub mod identity;
 pub mod ids;
-pub mod lanes;
 pub mod log;
 pub mod money;
 pub mod ops;
