@@ -89,7 +89,7 @@ pub async fn build(
         limits: limits.clone(),
         max_body_bytes: config.max_body_bytes,
         openapi: openapi::document(service_docs)?,
-        forwarder: upstream::Forwarder::new(upstream)?,
+        forwarder: upstream::Forwarder::new(upstream, &shutdown)?,
         web: web::WebFiles::new(&config.web_dir),
     });
 

@@ -172,7 +172,7 @@ pub async fn start(
         hub: hub.clone(),
         history: history.clone(),
         heartbeat: Duration::from_secs(config.notification_heartbeat_secs),
-        ends: platform_core::shutdown::Ends::new(shutdown.clone()),
+        shutdown: shutdown.clone(),
     }));
     started
         .readiness

@@ -10,6 +10,7 @@ use axum::Router;
 use proxy::RemoteProxy;
 use reqwest::Url;
 use routes::Service;
+use tokio_util::sync::CancellationToken;
 use tower::ServiceExt as _;
 
 // Made once at start and consumed by `build`; its size does not matter.
@@ -46,7 +47,8 @@ pub(crate) enum Forwarder {
 }
 
 impl Forwarder {
-    pub fn new(upstream: Upstream) -> anyhow::Result<Forwarder> {
+    /// Relayed event streams end when `shutdown` fires.
+    pub fn new(upstream: Upstream, shutdown: &CancellationToken) -> anyhow::Result<Forwarder> {
         Ok(match upstream {
             // A service router knows nothing of the contract's error body for paths and
             // methods it lacks; these fallbacks give it one.
@@ -55,7 +57,9 @@ impl Forwarder {
                     .method_not_allowed_fallback(crate::http::errors::method_not_allowed)
                     .fallback(crate::http::errors::api_not_found),
             ),
-            Upstream::Remote(services) => Forwarder::Remote(Box::new(RemoteProxy::new(services)?)),
+            Upstream::Remote(services) => {
+                Forwarder::Remote(Box::new(RemoteProxy::new(services, shutdown.clone())?))
+            }
         })
     }
 

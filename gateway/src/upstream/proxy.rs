@@ -1,20 +1,24 @@
 //! The reverse proxy used when the services run as processes of their own. Bodies are
 //! streamed both ways and never buffered: an upload goes up as it arrives, and a response
-//! (an SSE stream in particular) comes down chunk by chunk as the service writes it.
+//! (an SSE stream in particular) comes down chunk by chunk as the service writes it. A
+//! relayed event stream ends when the gateway shuts down, as the service's own would.
 
 use super::routes::Service;
 use super::RemoteServices;
 use axum::body::{Body, HttpBody as _};
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt as _;
 use http::{header, HeaderMap, HeaderName};
 use platform_core::ApiError;
 use platform_core::ErrorCode;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 pub struct RemoteProxy {
     client: reqwest::Client,
     services: RemoteServices,
+    shutdown: CancellationToken,
 }
 
 /// Headers that describe one connection rather than the message (RFC 9110 §7.6.1).
@@ -30,14 +34,18 @@ const HOP_BY_HOP: [HeaderName; 8] = [
 ];
 
 impl RemoteProxy {
-    pub fn new(services: RemoteServices) -> anyhow::Result<Self> {
+    pub fn new(services: RemoteServices, shutdown: CancellationToken) -> anyhow::Result<Self> {
         // No overall timeout: event streams stay open for as long as the client listens.
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(60))
             .build()?;
-        Ok(Self { client, services })
+        Ok(Self {
+            client,
+            services,
+            shutdown,
+        })
     }
 
     pub async fn forward(&self, service: Service, req: Request) -> Response {
@@ -57,7 +65,13 @@ impl RemoteProxy {
                 let status = answer.status();
                 let mut headers = answer.headers().clone();
                 strip_hop_by_hop(&mut headers);
-                let mut res = Response::new(Body::from_stream(answer.bytes_stream()));
+                let body = if is_event_stream(&headers) {
+                    let end = self.shutdown.clone().cancelled_owned();
+                    Body::from_stream(answer.bytes_stream().take_until(end))
+                } else {
+                    Body::from_stream(answer.bytes_stream())
+                };
+                let mut res = Response::new(body);
                 *res.status_mut() = status;
                 *res.headers_mut() = headers;
                 res
@@ -65,6 +79,15 @@ impl RemoteProxy {
             Err(err) => failure(service, &err).into_response(),
         }
     }
+}
+
+/// Only an event stream may end early: the client resumes it from its last event id,
+/// where any other body cut short would be a broken answer.
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"))
 }
 
 fn strip_hop_by_hop(headers: &mut HeaderMap) {

@@ -83,7 +83,7 @@ pub async fn auction_events(
         missed,
         attached.subscription,
         sent,
-        state.ends.register(),
+        state.shutdown.clone().cancelled_owned(),
         state.heartbeat,
     ))
 }

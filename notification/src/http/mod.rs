@@ -17,9 +17,9 @@ use crate::history::History;
 use crate::hub::Hub;
 use axum::routing::get;
 use axum::Router;
-use platform_core::shutdown::Ends;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 #[derive(Clone)]
 pub struct StreamState {
@@ -27,7 +27,7 @@ pub struct StreamState {
     pub history: History,
     pub heartbeat: Duration,
     /// Ends the streams when the service shuts down.
-    pub ends: Arc<Ends>,
+    pub shutdown: CancellationToken,
 }
 
 pub fn router(state: StreamState) -> Router {

@@ -52,7 +52,7 @@ pub async fn my_events(
     let left = Duration::from_millis(left_ms as u64).min(MAX_STREAM);
     let expires = tokio::time::Instant::now() + left;
     let attached = state.hub.attach_user(identity.user_id, resume);
-    let shutdown = state.ends.register();
+    let shutdown = state.shutdown.clone().cancelled_owned();
     let end = async move {
         tokio::select! {
             () = shutdown => {}

@@ -67,6 +67,5 @@ async fn serve(config: &PlatformConfig) -> anyhow::Result<()> {
     if config.roles().contains(&Role::Gateway) {
         println!("\n  The auction platform is up: open http://{bound}/\n");
     }
-    let lanes = platform_core::lanes::Lanes::with_stream_threads(config.common.stream_threads)?;
-    platform_core::service::serve_in(listener, started, shutdown, lanes).await
+    platform_core::service::serve(listener, started, shutdown).await
 }

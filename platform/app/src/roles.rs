@@ -200,17 +200,4 @@ mod tests {
         assert_eq!(cli.platform.roles(), vec![Role::Bidding, Role::Auction]);
         assert!(Cli::try_parse_from(["platform", "--services", "bogus"]).is_err());
     }
-
-    #[test]
-    fn a_stream_lane_is_off_unless_asked_for_and_bounded() {
-        let threads = |args: &[&str]| {
-            let mut all = vec!["platform"];
-            all.extend(args);
-            Cli::try_parse_from(all).map(|c| c.platform.common.stream_threads)
-        };
-        assert_eq!(threads(&[]).unwrap(), 0);
-        assert_eq!(threads(&["--stream-threads", "2"]).unwrap(), 2);
-        assert!(threads(&["--stream-threads", "100000"]).is_err());
-        assert!(threads(&["--stream-threads", "-1"]).is_err());
-    }
 }

@@ -29,13 +29,6 @@ pub struct Common {
     /// Largest pool each service opens to Postgres.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
     pub database_max_connections: u32,
-
-    /// Worker threads of a runtime that serves only live streams, apart from the bid path
-    /// and every other request (see `platform_core::lanes`); 0 serves everything on one.
-    /// Read by the processes that serve streams: the platform, notification and gateway.
-    #[arg(long, env = "STREAM_THREADS", default_value_t = 0,
-          value_parser = clap::value_parser!(u16).range(0..=256))]
-    pub stream_threads: u16,
 }
 
 impl Common {
@@ -47,7 +40,6 @@ impl Common {
             command_partitions: 4,
             event_partitions: 4,
             database_max_connections: 8,
-            stream_threads: 0,
         }
     }
 }

@@ -9,7 +9,6 @@ pub mod cursor;
 pub mod db;
 pub mod error;
 pub mod identity;
-pub mod lanes;
 pub mod ops;
 pub mod server;
 pub mod service;

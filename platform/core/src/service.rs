@@ -2,7 +2,6 @@
 //! process: `start` returns a [`Started`] (routes, background workers, readiness checks),
 //! and [`serve`] binds it next to the operational endpoints until shutdown.
 
-use crate::lanes::Lanes;
 use crate::ops::ReadinessCheck;
 use axum::Router;
 use std::future::Future;
@@ -57,23 +56,13 @@ pub async fn serve(
     started: Started,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    serve_in(listener, started, shutdown, Lanes::one()).await
-}
-
-/// [`serve`], with live streams on the stream lane when `lanes` has one.
-pub async fn serve_in(
-    listener: TcpListener,
-    started: Started,
-    shutdown: CancellationToken,
-    lanes: Lanes,
-) -> anyhow::Result<()> {
     let Started {
         router,
         mut tasks,
         readiness,
     } = started;
     let app = router.merge(crate::ops::router(readiness));
-    let server = crate::server::serve_connections(listener, app, shutdown.clone(), &lanes);
+    let server = crate::server::serve_connections(listener, app, shutdown.clone());
     let mut server = std::pin::pin!(server);
     let mut result = Ok(());
     loop {

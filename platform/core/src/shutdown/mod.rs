@@ -1,9 +1,6 @@
 //! One cancellation token per process, fired by SIGINT or SIGTERM. Servers stop accepting,
-//! workers finish their batch and commit, SSE streams end.
-
-mod ends;
-
-pub use ends::{End, Ends};
+//! workers finish their batch and commit, SSE streams end (each waits on
+//! `CancellationToken::cancelled_owned`).
 
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
