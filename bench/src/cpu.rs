@@ -1,7 +1,9 @@
 //! Where the CPU went during a window: the platform's processes, the broker, Postgres,
 //! this load generator, and the rest of the machine (other work on the same cores).
-//! Read from `/proc`, so it costs nothing while the load runs.
+//! Read from `/proc` (with `procfs`), so it costs nothing while the load runs.
 
+use procfs::process::{Process, Stat};
+use procfs::{CpuTime, CurrentSI, KernelStats};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -44,12 +46,6 @@ fn group_of(pid: u32, comm: &str, platform: &[u32], me: u32) -> Option<&'static 
     }
 }
 
-/// `(comm, utime + stime)` of one `/proc/<pid>/stat` line.
-pub fn parse_stat(stat: &str) -> Option<(String, u64)> {
-    let (comm, times) = parse_times(stat)?;
-    Some((comm, times.user + times.system))
-}
-
 /// CPU time of one process (all its threads), in clock ticks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Times {
@@ -57,29 +53,23 @@ pub struct Times {
     pub system: u64,
 }
 
-/// `(comm, times)` of one `/proc/<pid>/stat` line. The command name sits in parentheses
-/// and may hold spaces, so fields are counted from the last `)`.
-pub fn parse_times(stat: &str) -> Option<(String, Times)> {
-    let open = stat.find('(')?;
-    let close = stat.rfind(')')?;
-    let comm = stat.get(open + 1..close)?.to_owned();
-    let fields: Vec<&str> = stat.get(close + 1..)?.split_whitespace().collect();
-    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-    let user: u64 = fields.get(11)?.parse().ok()?;
-    let system: u64 = fields.get(12)?.parse().ok()?;
-    Some((comm, Times { user, system }))
-}
-
-/// The CPU time `pid` has used so far; `None` once it is gone.
-pub fn times_of(pid: u32) -> Option<Times> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    parse_times(&stat).map(|(_, times)| times)
+impl From<&Stat> for Times {
+    fn from(stat: &Stat) -> Self {
+        Self {
+            user: stat.utime,
+            system: stat.stime,
+        }
+    }
 }
 
 impl Times {
+    fn ticks(&self) -> u64 {
+        self.user + self.system
+    }
+
     /// Seconds of CPU between `earlier` and now: `(user, system)`.
     pub fn seconds_since(&self, earlier: &Times) -> (f64, f64) {
-        let per_second = ticks_per_second() as f64;
+        let per_second = procfs::ticks_per_second() as f64;
         (
             self.user.saturating_sub(earlier.user) as f64 / per_second,
             self.system.saturating_sub(earlier.system) as f64 / per_second,
@@ -87,36 +77,34 @@ impl Times {
     }
 }
 
+/// The process `pid`, while it is there.
+fn process(pid: u32) -> Option<Process> {
+    Process::new(i32::try_from(pid).ok()?).ok()
+}
+
+/// The CPU time `pid` has used so far; `None` once it is gone.
+pub fn times_of(pid: u32) -> Option<Times> {
+    let stat = process(pid)?.stat().ok()?;
+    Some(Times::from(&stat))
+}
+
 /// Write calls (`write`, `writev`, ...; not `send`) the processes `pids` have made so far,
-/// from `/proc/<pid>/io`; `None` when one of them cannot be read.
+/// from `/proc/<pid>/io` (`syscw`); `None` when one of them cannot be read.
 pub fn write_calls(pids: &[u32]) -> Option<u64> {
     pids.iter()
-        .map(|pid| {
-            let io = std::fs::read_to_string(format!("/proc/{pid}/io")).ok()?;
-            parse_write_calls(&io)
-        })
+        .map(|pid| Some(process(*pid)?.io().ok()?.syscw))
         .sum()
 }
 
-/// The `syscw` count of a `/proc/<pid>/io` text.
-pub fn parse_write_calls(io: &str) -> Option<u64> {
-    io.lines()
-        .find_map(|line| line.strip_prefix("syscw:"))
-        .and_then(|n| n.trim().parse().ok())
-}
-
-/// Busy ticks of the whole machine from the `cpu` line of `/proc/stat` (all but idle
-/// and iowait).
-pub fn parse_machine_busy(proc_stat: &str) -> Option<u64> {
-    let line = proc_stat.lines().find(|l| l.starts_with("cpu "))?;
-    let values: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .map(|v| v.parse().unwrap_or(0))
-        .collect();
-    let total: u64 = values.iter().take(8).sum();
-    let idle = values.get(3).copied().unwrap_or(0) + values.get(4).copied().unwrap_or(0);
-    Some(total.saturating_sub(idle))
+/// Busy ticks of the whole machine from the `cpu` line of `/proc/stat`: all but idle and
+/// iowait (guest time is already counted in user time).
+fn busy_ticks(cpu: &CpuTime) -> u64 {
+    cpu.user
+        + cpu.nice
+        + cpu.system
+        + cpu.irq.unwrap_or(0)
+        + cpu.softirq.unwrap_or(0)
+        + cpu.steal.unwrap_or(0)
 }
 
 impl Sample {
@@ -124,29 +112,21 @@ impl Sample {
     pub fn take(platform: &[u32]) -> Self {
         let me = std::process::id();
         let mut ticks: BTreeMap<&'static str, u64> = GROUPS.iter().map(|g| (*g, 0)).collect();
-        if let Ok(entries) = std::fs::read_dir("/proc") {
-            for entry in entries.flatten() {
-                let Some(pid) = entry
-                    .file_name()
-                    .to_str()
-                    .and_then(|n| n.parse::<u32>().ok())
-                else {
-                    continue;
-                };
-                let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-                    continue;
-                };
-                let Some((comm, used)) = parse_stat(&stat) else {
-                    continue;
-                };
-                if let Some(group) = group_of(pid, &comm, platform, me) {
-                    *ticks.entry(group).or_default() += used;
-                }
+        // A process that ends while the list is read is left out.
+        let stats = procfs::process::all_processes()
+            .into_iter()
+            .flatten()
+            .filter_map(|process| process.ok()?.stat().ok());
+        for stat in stats {
+            let Ok(pid) = u32::try_from(stat.pid) else {
+                continue;
+            };
+            if let Some(group) = group_of(pid, &stat.comm, platform, me) {
+                *ticks.entry(group).or_default() += Times::from(&stat).ticks();
             }
         }
-        let machine_busy = std::fs::read_to_string("/proc/stat")
-            .ok()
-            .and_then(|s| parse_machine_busy(&s))
+        let machine_busy = KernelStats::current()
+            .map(|stats| busy_ticks(&stats.total))
             .unwrap_or(0);
         Self {
             at: Instant::now(),
@@ -158,7 +138,7 @@ impl Sample {
     /// CPU used since `earlier`. Processes that ended in between are not counted.
     pub fn since(&self, earlier: &Sample) -> Usage {
         let seconds = self.at.duration_since(earlier.at).as_secs_f64().max(1e-9);
-        let per_second = ticks_per_second() as f64;
+        let per_second = procfs::ticks_per_second() as f64;
         let cores_of = |ticks: u64| ticks as f64 / per_second / seconds;
         let machine_busy_cores = cores_of(self.machine_busy.saturating_sub(earlier.machine_busy));
         let mut cores: Vec<(&'static str, f64)> = GROUPS[..4]
@@ -177,28 +157,17 @@ impl Sample {
     }
 }
 
-/// Clock ticks per second of `/proc` times (`getconf CLK_TCK`, 100 on Linux).
-fn ticks_per_second() -> u64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|t| *t > 0)
-        .unwrap_or(100)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use procfs::{ExplicitSystemInfo, FromBufReadSI, FromRead};
 
     #[test]
-    fn stat_lines_with_spaces_in_the_name_parse() {
-        let line = "1234 (tokio runtime) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 8 0 100 0 0";
-        assert_eq!(parse_stat(line), Some(("tokio runtime".to_owned(), 300)));
-        assert_eq!(parse_stat("garbage"), None);
-        let (_, times) = parse_times(line).unwrap();
+    fn a_process_is_charged_its_user_and_system_time() {
+        let line = "1234 (tokio runtime) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 8 0 100 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
+        let stat = Stat::from_read(line.as_bytes()).unwrap();
+        assert_eq!(stat.comm, "tokio runtime");
+        let times = Times::from(&stat);
         assert_eq!(
             times,
             Times {
@@ -206,13 +175,22 @@ mod tests {
                 system: 50
             }
         );
+        assert_eq!(times.ticks(), 300);
+    }
+
+    #[test]
+    fn this_process_has_used_cpu_and_the_gone_none() {
+        let me = std::process::id();
+        let spin = Instant::now();
+        while times_of(me).unwrap().ticks() == 0 && spin.elapsed().as_secs() < 5 {
+            std::hint::black_box((0..10_000u64).sum::<u64>());
+        }
+        assert!(times_of(me).unwrap().ticks() > 0);
+        assert_eq!(times_of(u32::MAX), None);
     }
 
     #[test]
     fn write_calls_are_read_from_the_io_counters() {
-        let io = "rchar: 100\nwchar: 200\nsyscr: 3\nsyscw: 4567\nread_bytes: 0\n";
-        assert_eq!(parse_write_calls(io), Some(4567));
-        assert_eq!(parse_write_calls("rchar: 1\n"), None);
         let me = std::process::id();
         let before = write_calls(&[me]).expect("this process's counters");
         use std::io::Write;
@@ -229,8 +207,17 @@ mod tests {
 
     #[test]
     fn machine_busy_leaves_out_idle_and_iowait() {
-        let stat = "cpu  100 5 50 1000 20 3 2 10 0 0\ncpu0 1 1 1 1 1 1 1 1 0 0\n";
-        assert_eq!(parse_machine_busy(stat), Some(100 + 5 + 50 + 3 + 2 + 10));
+        let stat = "cpu  100 5 50 1000 20 3 2 10 7 0\ncpu0 1 1 1 1 1 1 1 1 0 0\nctxt 1\nbtime 1\nprocesses 1\n";
+        let system = ExplicitSystemInfo {
+            boot_time_secs: 1,
+            ticks_per_second: 100,
+            page_size: 4096,
+            is_little_endian: true,
+        };
+        let stats = KernelStats::from_buf_read(stat.as_bytes(), &system).unwrap();
+        assert_eq!(busy_ticks(&stats.total), 100 + 5 + 50 + 3 + 2 + 10);
+        let now = KernelStats::current().unwrap();
+        assert!(busy_ticks(&now.total) > 0);
     }
 
     #[test]
@@ -240,5 +227,18 @@ mod tests {
         assert_eq!(group_of(9, "postgres", &[7], 1), Some("postgres"));
         assert_eq!(group_of(1, "bid-path", &[7], 1), Some("load generator"));
         assert_eq!(group_of(10, "rustc", &[7], 1), None);
+    }
+
+    #[test]
+    fn a_sample_charges_this_process_to_the_load_generator() {
+        let before = Sample::take(&[]);
+        let spin = Instant::now();
+        while spin.elapsed().as_millis() < 300 {
+            std::hint::black_box((0..10_000u64).sum::<u64>());
+        }
+        let usage = Sample::take(&[]).since(&before);
+        let generator = usage.cores.iter().find(|(g, _)| *g == GROUPS[3]).unwrap().1;
+        assert!(generator > 0.0, "{usage:?}");
+        assert!(usage.machine_busy_cores >= generator * 0.5, "{usage:?}");
     }
 }

@@ -12,6 +12,7 @@
 //! * [`live_bids`] — the live benchmark's bids: rising amounts that name the bid.
 //! * [`loopback`] — the floor under live fan-out: bare writes to many loopback connections.
 //! * [`sse`] — a minimal Server-Sent Events reader.
+//! * [`sse_cost`] — what reading events costs a watcher, with that reader and with eventsource-stream.
 //! * [`watch`] — thousands of SSE watchers, public and private, and their checks.
 //! * [`memory`] — resident memory of the platform's processes.
 //! * [`decisions`] — what the engine stored, read back from Postgres.
@@ -35,6 +36,7 @@ pub mod machine;
 pub mod memory;
 pub mod report;
 pub mod sse;
+pub mod sse_cost;
 pub mod watch;
 
 /// Whether `host` (a host, `host:port` or a URL authority) is on this machine. Load is

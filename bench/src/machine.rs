@@ -1,5 +1,6 @@
 //! The machine the figures were measured on: CPU model, cores, memory.
 
+use procfs::{CpuInfo, Current, Meminfo};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -13,26 +14,24 @@ pub struct Machine {
 impl Machine {
     /// Reads `/proc/cpuinfo` and `/proc/meminfo`; what cannot be read shows as unknown.
     pub fn current() -> Self {
-        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(0);
-        Self::parse(&cpuinfo, &meminfo, cores)
+        Self::of(
+            CpuInfo::current().ok().as_ref(),
+            Meminfo::current().ok().as_ref(),
+            cores,
+        )
     }
 
-    pub fn parse(cpuinfo: &str, meminfo: &str, cores: usize) -> Self {
-        let cpu_model = field(cpuinfo, "model name")
-            .unwrap_or("unknown CPU")
-            .to_owned();
-        let memory_bytes = field(meminfo, "MemTotal")
-            .and_then(|v| v.trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map(|kib| kib * 1024)
-            .unwrap_or(0);
+    pub fn of(cpuinfo: Option<&CpuInfo>, meminfo: Option<&Meminfo>, cores: usize) -> Self {
         Self {
-            cpu_model,
+            cpu_model: cpuinfo
+                .and_then(|info| info.model_name(0))
+                .unwrap_or("unknown CPU")
+                .to_owned(),
             cores,
-            memory_bytes,
+            memory_bytes: meminfo.map_or(0, |info| info.mem_total),
         }
     }
 }
@@ -42,14 +41,6 @@ impl Machine {
 pub fn raise_open_files_limit() -> anyhow::Result<u64> {
     let soft = rlimit::increase_nofile_limit(u64::MAX)?;
     Ok(soft)
-}
-
-/// The value of the first `name : value` line.
-fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
-    text.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        (key.trim() == name).then(|| value.trim())
-    })
 }
 
 impl fmt::Display for Machine {
@@ -70,12 +61,22 @@ mod tests {
 
     #[test]
     fn reads_model_and_memory_from_proc_text() {
+        use procfs::FromRead;
         let cpuinfo = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n\nprocessor\t: 1\nmodel name\t: AMD EPYC 7B13\n";
-        let meminfo = "MemTotal:       24576000 kB\nMemFree:        1000 kB\n";
-        let m = Machine::parse(cpuinfo, meminfo, 2);
+        let meminfo = "MemTotal:       24576000 kB\nMemFree:        1000 kB\nBuffers: 1 kB\nCached: 1 kB\nSwapCached: 0 kB\nActive: 1 kB\nInactive: 1 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\nDirty: 0 kB\nWriteback: 0 kB\nMapped: 1 kB\nSlab: 1 kB\nCommitLimit: 1 kB\nCommitted_AS: 1 kB\nVmallocTotal: 1 kB\nVmallocUsed: 0 kB\nVmallocChunk: 0 kB\n";
+        let cpuinfo = CpuInfo::from_read(cpuinfo.as_bytes()).unwrap();
+        let meminfo = Meminfo::from_read(meminfo.as_bytes()).unwrap();
+        let m = Machine::of(Some(&cpuinfo), Some(&meminfo), 2);
         assert_eq!(m.cpu_model, "AMD EPYC 7B13");
         assert_eq!(m.memory_bytes, 24_576_000 * 1024);
         assert_eq!(m.to_string(), "AMD EPYC 7B13, 2 cores, 23.4 GiB memory");
+    }
+
+    #[test]
+    fn this_machine_has_a_model_and_memory() {
+        let m = Machine::current();
+        assert_ne!(m.cpu_model, "unknown CPU");
+        assert!(m.memory_bytes > 0 && m.cores > 0, "{m}");
     }
 
     #[test]
@@ -88,7 +89,7 @@ mod tests {
 
     #[test]
     fn missing_fields_show_as_unknown() {
-        let m = Machine::parse("", "", 1);
+        let m = Machine::of(None, None, 1);
         assert_eq!(m.cpu_model, "unknown CPU");
         assert_eq!(m.memory_bytes, 0);
     }

@@ -1,23 +1,17 @@
 //! Resident memory of the platform's processes, read from `/proc/<pid>/status` (`VmRSS`):
 //! what the processes hold in RAM, heap and stacks included, kernel socket buffers not.
 
-/// `VmRSS` of one `/proc/<pid>/status` text, in bytes.
-pub fn parse_vm_rss(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kib: u64 = line
-        .trim_start_matches("VmRSS:")
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kib * 1024)
-}
+use procfs::process::{Process, Status};
 
 /// Resident bytes of one process; `None` when it is gone.
 pub fn rss_of(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    parse_vm_rss(&status)
+    let status = Process::new(i32::try_from(pid).ok()?).ok()?.status().ok()?;
+    resident_bytes(&status)
+}
+
+/// `VmRSS` of a process's status, in bytes (the kernel gives kibibytes).
+fn resident_bytes(status: &Status) -> Option<u64> {
+    status.vmrss.map(|kib| kib * 1024)
 }
 
 /// Resident bytes of each `(name, pid)`, with their sum.
@@ -49,9 +43,28 @@ mod tests {
 
     #[test]
     fn reads_vm_rss_in_bytes() {
-        let status = "Name:\tplatform\nVmPeak:\t  900000 kB\nVmRSS:\t   51200 kB\nThreads:\t6\n";
-        assert_eq!(parse_vm_rss(status), Some(51_200 * 1024));
-        assert_eq!(parse_vm_rss("Name:\tx\n"), None);
+        use procfs::FromRead;
+        // This process's own status, with its `VmRSS` line changed, then left out.
+        let own = std::fs::read_to_string("/proc/self/status").unwrap();
+        let with_rss: String = own
+            .lines()
+            .map(|line| match line.starts_with("VmRSS:") {
+                true => "VmRSS:\t   51200 kB\n".to_owned(),
+                false => format!("{line}\n"),
+            })
+            .collect();
+        let without: String = own
+            .lines()
+            .filter(|line| !line.starts_with("VmRSS:"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let status = |text: &str| Status::from_read(text.as_bytes()).unwrap();
+        assert_eq!(resident_bytes(&status(&with_rss)), Some(51_200 * 1024));
+        assert_eq!(
+            resident_bytes(&status(&without)),
+            None,
+            "a kernel thread has none"
+        );
         assert_eq!(mib(3 << 20), "3.0 MiB");
     }
 

@@ -4,7 +4,7 @@
 
 use bench::broker::{self, BrokerConfig};
 use bench::decisions;
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use std::time::Duration;
 
 fn base_database_url() -> String {
@@ -19,85 +19,100 @@ fn kafka_url() -> String {
     )
 }
 
+/// The bids as the intake and the engine store them, through the bidding service's own
+/// functions: what a run reads back must be what they wrote.
 #[tokio::test]
-async fn decisions_are_counted_and_timed_from_the_bids_table() {
+async fn decisions_are_read_back_as_the_bidding_service_stored_them() {
+    use bidding::store::bids::{insert_pending, BidKind, PendingBid};
+    use bidding::store::engine::{persist, BatchWrite, OffsetAdvance, OutcomeRow, Persisted};
+    use platform_core::{AuctionId, BidId, UserId};
+
     let url = platform_core::db::create_fresh_database(&base_database_url(), "bench_test")
         .await
         .unwrap();
-    let pool = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::query("CREATE SCHEMA bidding")
-        .execute(&pool)
+    let pool = platform_core::db::connect(&url, "bidding", 2)
         .await
         .unwrap();
-    sqlx::query(
-        "CREATE TABLE bidding.bids (status text NOT NULL, reason text,
-         received_at timestamptz NOT NULL, decided_at timestamptz)",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
-    let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap();
-    let at = |ms: i64| t0 + chrono::Duration::milliseconds(ms);
-    // 10 accepted bids decided 10..100 ms after intake over ~2.1 s, 2 rejected.
-    let mut rows: Vec<(&str, Option<&str>, _, _)> = (0..10)
-        .map(|i| {
-            (
-                "accepted",
-                None,
-                at(i * 200),
-                Some(at(i * 200 + (i + 1) * 10)),
-            )
+    sqlx::migrate!("../bidding/migrations")
+        .run(&pool)
+        .await
+        .unwrap();
+    let auction = AuctionId::new();
+    let (x, y) = (UserId::new(), UserId::new());
+    let t0 = Utc::now() - chrono::Duration::seconds(2);
+    // Three bids: x's accepted, then y's accepted (x is outbid), then y's rejected; and one
+    // of x's still pending.
+    let bids: Vec<PendingBid> = [(x, 0), (y, 100), (y, 200), (x, 300)]
+        .into_iter()
+        .map(|(bidder, ms)| PendingBid {
+            bid_id: BidId::new(),
+            auction_id: auction,
+            bidder_id: bidder,
+            kind: BidKind::Bid,
+            amount: Some(1_000 + ms),
+            max_amount: None,
+            idempotency_key: None,
+            request_hash: None,
+            received_at: t0 + chrono::Duration::milliseconds(ms),
         })
         .collect();
-    rows.push(("rejected", Some("below_minimum"), at(50), Some(at(70))));
-    rows.push(("rejected", Some("below_minimum"), at(60), Some(at(80))));
-    for (status, reason, received, decided) in &rows {
-        sqlx::query("INSERT INTO bidding.bids VALUES ($1, $2, $3, $4)")
-            .bind(status)
-            .bind(reason)
-            .bind(received)
-            .bind(decided)
-            .execute(&pool)
-            .await
-            .unwrap();
+    for bid in &bids {
+        insert_pending(&pool, bid).await.unwrap().unwrap();
     }
     assert_eq!(
         decisions::wait_settled(&pool, Duration::ZERO)
             .await
             .unwrap(),
-        0
+        4
     );
-
-    let d = decisions::measure(&pool).await.unwrap();
-    assert_eq!((d.total, d.accepted, d.rejected, d.pending), (12, 10, 2, 0));
-    assert_eq!(d.reasons, vec![("below_minimum".to_owned(), 2)]);
-    // First intake at 0 ms, last decision at 1800 + 100 ms.
-    assert_eq!(d.window, Duration::from_millis(1_900));
-    assert!((d.sustained_accepted_per_second() - 10.0 / 1.9).abs() < 1e-9);
-    let s = d.latency.summary();
-    assert_eq!(s.count, 12);
-    assert!(
-        (99_000..=100_100).contains(&(s.max.as_micros() as u64)),
-        "{s:?}"
-    );
-    // Sorted: 10, 20, 20, 20, 30, 40, ...: the 6th of 12 is the median.
-    assert!(
-        (39_900..=40_100).contains(&(s.p50.as_micros() as u64)),
-        "{s:?}"
-    );
-    // Accepted decisions at 10, 220, 430, 640, 850 | 1060, 1270, 1480, 1690, 1900 ms.
-    assert_eq!(d.accepted_per_second, vec![5, 5]);
-
-    sqlx::query("INSERT INTO bidding.bids VALUES ('pending', NULL, now(), NULL)")
-        .execute(&pool)
+    let outcome = |bid: &PendingBid, seq: Option<i64>| OutcomeRow {
+        bid_id: bid.bid_id,
+        auction_id: bid.auction_id,
+        bidder_id: bid.bidder_id,
+        kind: "bid",
+        amount: bid.amount,
+        max_amount: None,
+        accepted: seq.is_some(),
+        reason: seq.is_none().then_some("below_minimum"),
+        seq,
+        received_at: bid.received_at,
+    };
+    let batch = BatchWrite {
+        outcomes: vec![
+            outcome(&bids[1], Some(2)),
+            outcome(&bids[0], Some(1)),
+            outcome(&bids[2], None),
+        ],
+        offsets: vec![OffsetAdvance {
+            partition: 0,
+            from: None,
+            to: 3,
+        }],
+        ..BatchWrite::default()
+    };
+    let stored = persist(&pool, "bench.commands", "test", &batch)
         .await
         .unwrap();
+    assert!(matches!(stored, Persisted::Committed(_)));
     assert_eq!(
         decisions::wait_settled(&pool, Duration::ZERO)
             .await
             .unwrap(),
         1
     );
+
+    let answered: Vec<_> = bids.iter().map(|b| (b.bid_id.0, b.received_at)).collect();
+    let stored = decisions::read(&pool, &answered).await.unwrap();
+    let d = &stored.decisions;
+    assert_eq!((d.total, d.accepted, d.rejected, d.pending), (4, 2, 1, 1));
+    assert_eq!(d.reasons, vec![("below_minimum".to_owned(), 1)]);
+    assert_eq!(d.latency.count(), 3, "every decided bid");
+    assert!(d.window >= Duration::from_secs(1), "{:?}", d.window);
+    assert_eq!(d.accepted_per_second.iter().sum::<i64>(), 2);
+    assert_eq!(stored.after_202.count(), 3);
+    let due = |bidder: UserId| stored.notices[&bidder.to_string()];
+    assert_eq!((due(x).accepted, due(x).rejected, due(x).outbid), (1, 0, 1));
+    assert_eq!((due(y).accepted, due(y).rejected, due(y).outbid), (1, 1, 0));
     pool.close().await;
 }
 

@@ -168,9 +168,7 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
     let cpu = cpu::Sample::take(&cluster.pids()).since(&before);
     cluster.check_alive()?;
 
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(2)
-        .connect(&cluster.database_url)
+    let pool = platform_core::db::connect(&cluster.database_url, "bidding", 2)
         .await
         .context("connecting to the run's database")?;
     eprintln!("waiting for every bid to be decided");
@@ -178,8 +176,7 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
     if pending > 0 {
         eprintln!("{pending} bids still pending after 120 s");
     }
-    let decisions = decisions::measure(&pool).await?;
-    let after_202 = decisions::after_202(&pool, &load.answered).await?;
+    let stored = decisions::read(&pool, &load.answered).await?;
     pool.close().await;
     let engine_after = EngineMetrics::fetch(&http, &cluster.engine_metrics_url).await;
     let engine = match (engine_before, engine_after) {
@@ -194,8 +191,8 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
         seconds: args.seconds,
         command_partitions: args.partitions,
         load,
-        decisions,
-        after_202,
+        decisions: stored.decisions,
+        after_202: stored.after_202,
         cpu,
         engine,
     })

@@ -270,15 +270,13 @@ async fn run(
     sampler.await.ok();
     cluster.check_alive()?;
 
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(2)
-        .connect(&cluster.database_url)
+    let pool = platform_core::db::connect(&cluster.database_url, "bidding", 2)
         .await
         .context("connecting to the run's database")?;
     eprintln!("waiting for every bid to be decided");
     decisions::wait_settled(&pool, Duration::from_secs(120)).await?;
-    let decisions = decisions::measure(&pool).await?;
-    let due = decisions::notices_by_bidder(&pool).await?;
+    let stored = decisions::read(&pool, &[]).await?;
+    let (decisions, due) = (stored.decisions, stored.notices);
     pool.close().await;
     let notices_due: Vec<_> = bidders[..args.private_clients as usize]
         .iter()

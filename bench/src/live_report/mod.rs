@@ -214,7 +214,7 @@ mod tests {
 
     fn run(public: Vec<Tally>, private: Vec<Tally>, due: Vec<Notices>) -> LiveRun {
         LiveRun {
-            machine: Machine::parse("", "", 2),
+            machine: Machine::of(None, None, 2),
             started: chrono::Utc::now(),
             topology: "one process",
             bus: "in-process",

@@ -2,5 +2,6 @@
 
 pub mod analysis;
 pub mod bids;
+pub mod decisions;
 pub mod engine;
 pub mod my_bids;
