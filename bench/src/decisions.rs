@@ -11,10 +11,10 @@ use crate::latency::Latencies;
 use bidding::store::decisions::Decision;
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
-use platform_core::{AuctionId, UserId};
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use vocabulary::{AuctionId, UserId};
 
 #[derive(Debug)]
 pub struct Decisions {
@@ -232,7 +232,7 @@ impl Reading {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use platform_core::BidId;
+    use vocabulary::BidId;
 
     fn at(ms: i64) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-21T12:00:00Z")

@@ -25,7 +25,7 @@ fn kafka_url() -> String {
 async fn decisions_are_read_back_as_the_bidding_service_stored_them() {
     use bidding::store::bids::{insert_pending, BidKind, PendingBid};
     use bidding::store::engine::{persist, BatchWrite, OffsetAdvance, OutcomeRow, Persisted};
-    use platform_core::{AuctionId, BidId, UserId};
+    use vocabulary::{AuctionId, BidId, UserId};
 
     let url = platform_core::db::create_fresh_database(&base_database_url(), "bench_test")
         .await

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
-use platform_core::{AuctionId, BidId, UserId};
 use sqlx::PgPool;
+use vocabulary::{AuctionId, BidId, UserId};
 
 /// One bid request and what became of it.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
