@@ -89,6 +89,14 @@ ensure_tansu() {
   fi
 }
 
+# cargo-machete, which finds dependencies a crate declares and never uses.
+ensure_cargo_machete() {
+  if ! command -v cargo-machete >/dev/null 2>&1; then
+    log "installing cargo-machete"
+    cargo install --locked cargo-machete
+  fi
+}
+
 # Exports BENCH_DATABASE_URL: the one given, or the test PostgreSQL (started if needed).
 ensure_bench_postgres() {
   BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-$(ensure_test_postgres)}"

@@ -17,9 +17,11 @@ KAFKA_PORT="${KAFKA_TEST_PORT:-19092}"
 start_tansu "$KAFKA_PORT"
 export KAFKA_TEST_URL="127.0.0.1:$KAFKA_PORT"
 
-log "checking formatting and lints"
+log "checking formatting, lints and unused dependencies"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+ensure_cargo_machete
+cargo machete
 
 log "running the Rust tests"
 cargo test --workspace --locked --no-fail-fast -- --test-threads="${TEST_THREADS:-4}"
@@ -34,6 +36,16 @@ if [ -f web/package.json ]; then
   # The browser tests start the debug platform binary the Rust tests built.
   cargo build --locked --bin platform
   export PLATFORM_BIN="$CARGO_TARGET_DIR/debug/platform"
-  (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent && npm test)
+  # The web's API types are generated from the document the platform serves; a change of
+  # the API that was not regenerated into web/src/api/schema.d.ts fails here.
+  mkdir -p "$DATA_DIR"
+  "$PLATFORM_BIN" openapi > "$DATA_DIR/openapi.json"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error &&
+    OPENAPI_JSON="$DATA_DIR/openapi.json" npm run check:api &&
+    npm run build --silent && npm test)
 fi
+
+log "fuzzing the API against its OpenAPI document"
+cargo build --locked --bin platform
+PLATFORM_BIN="$CARGO_TARGET_DIR/debug/platform" "$ROOT/scripts/test-api.sh"
 log "all tests passed"

@@ -47,51 +47,7 @@ export interface paths {
             cookie?: never;
         };
         /** Auctions newest first, optionally filtered; follow `nextCursor` for the next page. */
-        get: {
-            parameters: {
-                query?: {
-                    category?: "electronics" | "fashion" | "home" | "collectibles" | "art" | "sports" | "vehicles" | "books" | "other";
-                    cursor?: string;
-                    /** @description 1 to 100, default 20. */
-                    limit?: number;
-                    sellerId?: string;
-                    status?: "pending" | "scheduled" | "open" | "closed" | "cancelled";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AuctionPage"];
-                    };
-                };
-                /** @description Unknown status or category, bad seller id, limit or cursor */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-                /** @description `invalid_token` or `token_expired`: the bearer token or cookie sent is not valid */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-            };
-        };
+        get: operations["list"];
         put?: never;
         /**
          * Lists an item for sale; the caller is the seller. The auction starts `pending` until an
@@ -337,35 +293,7 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's watched auctions, most recently watched first. */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Watched auctions */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WatchlistView"];
-                    };
-                };
-                /** @description Not signed in */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorResponse"];
-                    };
-                };
-            };
-        };
+        get: operations["list_watchlist"];
         put?: never;
         post?: never;
         delete?: never;
@@ -630,7 +558,18 @@ export interface components {
          * @enum {string}
          */
         Category: "electronics" | "fashion" | "home" | "collectibles" | "art" | "sports" | "vehicles" | "books" | "other";
-        /** @description A new listing. Unknown fields are ignored. */
+        /**
+         * @description A new listing. Unknown fields are ignored.
+         * @example {
+         *       "buyNowPrice": 50000,
+         *       "category": "electronics",
+         *       "currency": "KRW",
+         *       "description": "Works; comes with its case.",
+         *       "reservePrice": 20000,
+         *       "startingPrice": 10000,
+         *       "title": "Film camera"
+         *     }
+         */
         CreateAuctionRequest: {
             buyNowPrice?: null | components["schemas"]["Price"];
             category: components["schemas"]["Category"];
@@ -647,18 +586,19 @@ export interface components {
          * @example KRW
          */
         Currency: string;
+        /**
+         * @description Stable snake_case error code; every code and its status is in the table of `platform/vocabulary/src/errors.rs`.
+         * @enum {string}
+         */
+        ErrorCode: "malformed_json" | "invalid_body" | "invalid_path" | "invalid_query" | "invalid_cursor" | "invalid_limit" | "invalid_status" | "validation_failed" | "invalid_title" | "invalid_description" | "invalid_category" | "invalid_currency" | "invalid_amount" | "invalid_reserve_price" | "invalid_buy_now_price" | "invalid_window" | "invalid_idempotency_key" | "invalid_last_event_id" | "unauthorized" | "invalid_token" | "token_expired" | "invalid_credentials" | "forbidden" | "seller_cannot_bid" | "not_found" | "method_not_allowed" | "conflict" | "email_taken" | "idempotency_key_reused" | "invalid_state" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "bad_gateway" | "unavailable" | "upstream_timeout";
         ErrorDetail: {
-            /**
-             * @description Stable snake_case code, e.g. `validation_failed`, `invalid_token`, `not_found`,
-             *     `rate_limited`.
-             * @example not_found
-             */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             message: string;
         };
         /**
          * @description The body of every non-2xx answer: `{"error": {"code", "message"}}`. Rendered by
-         *     [`ApiError`]; every service's OpenAPI document names it for its error responses.
+         *     [`ApiError`]; every service's OpenAPI document names it for its error responses, and
+         *     its `code` lists every code of the table.
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorDetail"];
@@ -973,6 +913,51 @@ export interface operations {
             };
             /** @description The body is not `application/json` */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                category?: "electronics" | "fashion" | "home" | "collectibles" | "art" | "sports" | "vehicles" | "books" | "other";
+                cursor?: string;
+                /** @description 1 to 100, default 20. */
+                limit?: number;
+                sellerId?: string;
+                status?: "pending" | "scheduled" | "open" | "closed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuctionPage"];
+                };
+            };
+            /** @description Unknown status or category, bad seller id, limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description `invalid_token` or `token_expired`: the bearer token or cookie sent is not valid */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1772,6 +1757,35 @@ export interface operations {
                 };
             };
             /** @description not signed in, or the token has expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_watchlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Watched auctions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchlistView"];
+                };
+            };
+            /** @description Not signed in */
             401: {
                 headers: {
                     [name: string]: unknown;
