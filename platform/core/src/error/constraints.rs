@@ -20,15 +20,11 @@ pub const CONSTRAINTS: &[(&str, ErrorCode)] = &[
     ("auctions_description_check", ErrorCode::InvalidDescription),
     ("auctions_currency_check", ErrorCode::InvalidCurrency),
     ("auctions_starting_price_check", ErrorCode::InvalidAmount),
-    (
-        "auctions_reserve_price_check",
-        ErrorCode::InvalidReservePrice,
-    ),
-    (
-        "auctions_buy_now_price_check",
-        ErrorCode::InvalidBuyNowPrice,
-    ),
-    ("auctions_check", ErrorCode::InvalidBuyNowPrice),
+    // Checks that name two columns get numbered names, in the order the migration
+    // declares them: `reserve >= starting`, `buy-now > starting`, `buy-now >= reserve`.
+    ("auctions_check", ErrorCode::InvalidReservePrice),
+    ("auctions_check1", ErrorCode::InvalidBuyNowPrice),
+    ("auctions_check2", ErrorCode::InvalidBuyNowPrice),
 ];
 
 /// The code of a constraint named in [`CONSTRAINTS`].
