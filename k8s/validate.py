@@ -189,10 +189,10 @@ def ingress_promises(r: Rendered, problems):
 
 
 def bus_promises(r: Rendered, repo: Path, settings, problems):
-    lib = (repo / "platform/core/src/lib.rs").read_text()
+    lib = (repo / "platform/vocabulary/src/topics.rs").read_text()
     topics = {setting: re.search(rf'{const}: &str = "([^"]+)"', lib).group(1)
-              for setting, const in (("COMMAND_PARTITIONS", "COMMAND_TOPIC"),
-                                     ("EVENT_PARTITIONS", "EVENT_TOPIC"))}
+              for setting, const in (("COMMAND_PARTITIONS", "COMMANDS"),
+                                     ("EVENT_PARTITIONS", "EVENTS"))}
     declared = {t["spec"].get("topicName", n): t for n, t in r.all("KafkaTopic").items()}
     for setting, topic in topics.items():
         values = {env.get(setting) for env in settings}
