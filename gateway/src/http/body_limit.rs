@@ -5,7 +5,6 @@
 //! plain text, and so is axum's for a handler that reads raw bytes: [`contract_413`] gives
 //! every `413` that lacks it the contract's error body.
 
-use super::errors::payload_too_large;
 use axum::response::{IntoResponse, Response};
 use http::{header, StatusCode};
 
@@ -14,7 +13,7 @@ pub use tower_http::limit::RequestBodyLimitLayer;
 /// Runs just outside [`RequestBodyLimitLayer`].
 pub async fn contract_413(res: Response) -> Response {
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json(&res) {
-        return payload_too_large().into_response();
+        return platform_core::ApiError::payload_too_large().into_response();
     }
     res
 }

@@ -13,7 +13,3 @@ pub async fn method_not_allowed() -> ApiError {
         "this endpoint does not accept that method",
     )
 }
-
-pub fn payload_too_large() -> ApiError {
-    ApiError::new(ErrorCode::PayloadTooLarge, "request body too large")
-}

@@ -106,7 +106,7 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
 
 fn failure(service: Service, err: &reqwest::Error) -> ApiError {
     if caused_by_body_limit(err) {
-        return ApiError::new(ErrorCode::PayloadTooLarge, "request body too large");
+        return ApiError::payload_too_large();
     }
     tracing::warn!(?service, error = %error_chain(err), "service call failed");
     if err.is_connect() {

@@ -170,7 +170,8 @@ impl AuctionSnapshot {
     }
 }
 
-/// Data of a private notice: the event's own fields in camelCase (nulls kept), plus
+/// Data of a private notice: the event's own fields as the wire writes them, camelCase
+/// (nulls kept), plus
 /// `auctionId`, `seq` (the auction's seq when it was emitted) and `at`. `None` for public
 /// events.
 pub fn notice(event: &Event) -> Option<String> {
@@ -187,26 +188,10 @@ pub fn notice(event: &Event) -> Option<String> {
     data.insert("at".into(), serde_json::to_value(event.at).ok()?);
     for (name, value) in fields {
         if name != "type" {
-            data.insert(camel_case(&name), value);
+            data.insert(name, value);
         }
     }
     serde_json::to_string(&Value::Object(data)).ok()
-}
-
-fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
