@@ -48,6 +48,7 @@ pub fn state(
         seq,
         at: t0(),
         terms: None,
+        listing: None,
         state: PublicState {
             status,
             starts_at: Some(t0()),
@@ -241,8 +242,12 @@ pub async fn older_state_never_overwrites_newer(index: &dyn SearchIndex) {
     .await;
     put(index, &[state(id, 3, AuctionStatus::Open, 4000, 10)]).await;
     let hit = &index.search(&text("rolex")).await.unwrap().hits[0];
-    assert_eq!((hit.seq, hit.current_price), (5, 9000));
-    assert_eq!(hit.minimum_bid, Some(9100), "the newest state's minimum");
+    assert_eq!((hit.seq, hit.state.current_price), (5, 9000));
+    assert_eq!(
+        hit.state.minimum_bid,
+        Some(9100),
+        "the newest state's minimum"
+    );
     // The store itself refuses a document that is not newer.
     let mut stale = index.fetch(&[id]).await.unwrap().remove(&id).unwrap();
     stale.seq = 4;
@@ -269,7 +274,7 @@ pub async fn words_then_state_merge(index: &dyn SearchIndex) {
     assert_eq!(ids(index, pending.clone()).await, [id]);
     let listed = &index.search(&pending).await.unwrap().hits[0];
     assert_eq!(
-        listed.minimum_bid,
+        listed.state.minimum_bid,
         Some(500_000),
         "before any event the starting price is the minimum"
     );
@@ -279,8 +284,11 @@ pub async fn words_then_state_merge(index: &dyn SearchIndex) {
     )
     .await;
     let hit = &index.search(&text("카메라")).await.unwrap().hits[0];
-    assert_eq!((hit.id, hit.status.as_str(), hit.seq), (id, "scheduled", 2));
-    assert_eq!(hit.category, "cameras");
+    assert_eq!(
+        (hit.id, hit.state.status.as_str(), hit.seq),
+        (id, "scheduled", 2)
+    );
+    assert_eq!(hit.listing.category, "cameras");
 }
 
 pub async fn state_then_words_merge(index: &dyn SearchIndex) {
@@ -297,10 +305,15 @@ pub async fn state_then_words_merge(index: &dyn SearchIndex) {
     .await;
     let hit = &index.search(&text("기타")).await.unwrap().hits[0];
     assert_eq!(
-        (hit.id, hit.status.as_str(), hit.current_price, hit.seq),
+        (
+            hit.id,
+            hit.state.status.as_str(),
+            hit.state.current_price,
+            hit.seq
+        ),
         (id, "open", 70_000, 3)
     );
-    assert_eq!(hit.starting_price, Some(50_000));
+    assert_eq!(hit.terms.starting_price, 50_000);
     let stored: AuctionDoc = index.fetch(&[id]).await.unwrap().remove(&id).unwrap();
     assert_eq!(stored.version(), 7);
 }
@@ -325,7 +338,10 @@ pub async fn a_state_merged_without_the_words_never_erases_them(index: &dyn Sear
     .unwrap();
     index.flush().await.unwrap();
     let hit = &index.search(&text("카메라")).await.unwrap().hits[0];
-    assert_eq!((hit.id, hit.status.as_str(), hit.seq), (id, "scheduled", 2));
+    assert_eq!(
+        (hit.id, hit.state.status.as_str(), hit.seq),
+        (id, "scheduled", 2)
+    );
 }
 
 pub async fn closed_auction_shows_closed(index: &dyn SearchIndex) {
@@ -341,7 +357,7 @@ pub async fn closed_auction_shows_closed(index: &dyn SearchIndex) {
     put(index, &[state(id, 9, AuctionStatus::Closed, 420_000, 1)]).await;
     let hit = &index.search(&text("갤럭시")).await.unwrap().hits[0];
     assert_eq!(
-        (hit.status.as_str(), hit.final_price),
+        (hit.state.status.as_str(), hit.state.final_price),
         ("closed", Some(420_000))
     );
     let ending = SearchQuery {

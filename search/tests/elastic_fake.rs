@@ -352,7 +352,10 @@ async fn sends_text_filters_sorts_and_aggs_and_reads_hits_and_facets() {
     assert_eq!(page.total, 42);
     assert_eq!(page.hits[0].id, id);
     assert_eq!(
-        (page.hits[0].status.as_str(), page.hits[0].current_price),
+        (
+            page.hits[0].state.status.as_str(),
+            page.hits[0].state.current_price
+        ),
         ("open", 7000)
     );
     assert_eq!(page.facets.category["shoes"], 40);

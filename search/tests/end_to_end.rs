@@ -122,7 +122,13 @@ impl Seller {
             seq: 0,
             state,
         };
-        seller.emit(|s| EventKind::Listed { terms, state: s }).await;
+        seller
+            .emit(|s| EventKind::Listed {
+                terms,
+                state: s,
+                listing: None,
+            })
+            .await;
         seller
     }
 

@@ -6,18 +6,18 @@ import { useCallback, useMemo } from "react";
 import { watchlist as api } from "./api/endpoints";
 import { watchlistQuery } from "./api/queries";
 import { queryKeys } from "./api/queryKeys";
-import type { AuctionSummary } from "./api/types";
+import type { Auction } from "./api/types";
 import { useSession } from "./session";
 
 export interface WatchlistValue {
-  items: AuctionSummary[];
+  items: Auction[];
   loaded: boolean;
   isWatched: (id: string) => boolean;
   /** Watches or unwatches; resolves to the new state. */
-  toggle: (auction: AuctionSummary) => Promise<boolean>;
+  toggle: (auction: Auction) => Promise<boolean>;
 }
 
-const NONE: AuctionSummary[] = [];
+const NONE: Auction[] = [];
 
 /** `refreshMs` polls the list (the watchlist page shows prices from it). */
 export function useWatchlist(refreshMs?: number): WatchlistValue {
@@ -34,15 +34,15 @@ export function useWatchlist(refreshMs?: number): WatchlistValue {
   const isWatched = useCallback((id: string) => items.some((a) => a.id === id), [items]);
 
   const toggle = useCallback(
-    async (auction: AuctionSummary) => {
+    async (auction: Auction) => {
       if (!userId) throw new Error("not signed in");
       const key = queryKeys.watchlist(userId);
-      const watched = (client.getQueryData<AuctionSummary[]>(key) ?? []).some((a) => a.id === auction.id);
+      const watched = (client.getQueryData<Auction[]>(key) ?? []).some((a) => a.id === auction.id);
       if (watched) await api.remove(auction.id);
       else await api.add(auction.id);
       // A refresh that left before the change must not bring the old list back.
       await client.cancelQueries({ queryKey: key });
-      client.setQueryData<AuctionSummary[]>(key, (all = []) =>
+      client.setQueryData<Auction[]>(key, (all = []) =>
         watched ? all.filter((a) => a.id !== auction.id) : [auction, ...all.filter((a) => a.id !== auction.id)],
       );
       return !watched;

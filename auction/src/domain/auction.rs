@@ -2,7 +2,9 @@
 //! (owned by the bid engine, mirrored from its events).
 
 use chrono::{DateTime, Utc};
-use vocabulary::{Amount, AuctionId, AuctionStatus, Currency, Listing, Terms, UserId};
+use vocabulary::{
+    Amount, AuctionId, AuctionStatus, AuctionView, Currency, Listing, PublicState, Terms, UserId,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Auction {
@@ -54,6 +56,35 @@ impl Auction {
             reserve_price: self.reserve_price,
             buy_now_price: self.buy_now_price,
         }
+    }
+
+    /// The public state as this service last stored it. An admin's cancel shows before
+    /// the engine's echo: no minimum bid from then on.
+    pub fn public_state(&self) -> PublicState {
+        PublicState {
+            status: self.status,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            current_price: self.current_price,
+            bid_count: self.bid_count,
+            leading_bidder_id: self.leading_bidder_id,
+            reserve_met: self.reserve_met,
+            winner_id: self.winner_id,
+            final_price: self.final_price,
+            minimum_bid: self.minimum_bid.filter(|_| !self.status.is_final()),
+        }
+    }
+
+    /// The auction as `viewer` (`None` when anonymous) may see it.
+    pub fn view(&self, viewer: Option<UserId>) -> AuctionView {
+        AuctionView::for_viewer(
+            self.id,
+            &self.terms(),
+            self.listing(),
+            self.seq,
+            self.public_state(),
+            viewer,
+        )
     }
 
     /// The listing's words, as the `List` command carries them.

@@ -54,7 +54,7 @@ pub async fn schedule(
     tx.commit().await?;
     state.relay.wake();
     tracing::info!(auction_id = %id, starts_at = %window.starts_at, ends_at = %window.ends_at, "auction scheduled");
-    Ok(ApiJson(AuctionView::of(&auction, Some(identity.user_id))))
+    Ok(ApiJson(auction.view(Some(identity.user_id))))
 }
 
 /// Cancels an auction that has not ended; bids on it are refused from then on.
@@ -96,7 +96,7 @@ pub async fn cancel(
     tx.commit().await?;
     state.relay.wake();
     tracing::info!(auction_id = %id, "auction cancelled");
-    Ok(ApiJson(AuctionView::of(&auction, Some(identity.user_id))))
+    Ok(ApiJson(auction.view(Some(identity.user_id))))
 }
 
 fn invalid_state(current: &crate::domain::Auction, wanted: &str) -> ApiError {

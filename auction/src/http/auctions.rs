@@ -1,6 +1,6 @@
 //! Creating listings and reading auctions.
 
-use super::views::{AuctionPage, AuctionView, CreateAuctionRequest, ListQuery};
+use super::views::{views, AuctionPage, AuctionView, CreateAuctionRequest, ListQuery};
 use super::AppState;
 use crate::domain::{Category, Cursor, ListingDraft};
 use crate::store::{self, auctions::ListFilter, outbox};
@@ -47,7 +47,7 @@ pub async fn create(
     tx.commit().await?;
     state.relay.wake();
     tracing::info!(auction_id = %id, seller_id = %identity.user_id, "auction listed");
-    let view = AuctionView::of(&auction, Some(identity.user_id));
+    let view = auction.view(Some(identity.user_id));
     Ok((StatusCode::CREATED, ApiJson(view)))
 }
 
@@ -93,7 +93,7 @@ pub async fn list(
     });
     let viewer = viewer.map(|v| v.user_id);
     Ok(ApiJson(AuctionPage {
-        items: AuctionView::all(&auctions, viewer),
+        items: views(&auctions, viewer),
         next_cursor,
     }))
 }
@@ -116,8 +116,5 @@ pub async fn get_one(
     let auction = store::auctions::get(&state.pool, id)
         .await?
         .ok_or_else(|| ApiError::not_found("auction"))?;
-    Ok(ApiJson(AuctionView::of(
-        &auction,
-        viewer.map(|v| v.user_id),
-    )))
+    Ok(ApiJson(auction.view(viewer.map(|v| v.user_id))))
 }

@@ -7,76 +7,11 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use vocabulary::{Amount, UserId};
 
-/// An auction as anyone may see it. `reservePrice` is present only for its seller.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AuctionView {
-    pub id: Uuid,
-    pub seller_id: Uuid,
-    pub title: String,
-    pub description: String,
-    #[schema(example = "electronics")]
-    pub category: String,
-    #[schema(example = "KRW")]
-    pub currency: String,
-    /// In the currency's smallest unit.
-    pub starting_price: Amount,
-    /// Shown only to the seller; never to anybody else.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reserve_price: Option<Amount>,
-    pub reserve_met: bool,
-    pub buy_now_price: Option<Amount>,
-    /// `pending | scheduled | open | closed | cancelled`
-    #[schema(example = "open")]
-    pub status: String,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
-    /// The starting price until the first accepted bid.
-    pub current_price: Amount,
-    pub bid_count: i64,
-    pub leading_bidder_id: Option<Uuid>,
-    /// Grows by one with every event that changes the public state (0 before any).
-    pub seq: i64,
-    pub winner_id: Option<Uuid>,
-    pub final_price: Option<Amount>,
-    /// The lowest `amount` a new bid must have now: the starting price until the first
-    /// accepted bid, then one increment above the current price. `null` once the auction
-    /// takes no more bids (closed, cancelled), or while not known yet.
-    pub minimum_bid: Option<Amount>,
-}
+pub use vocabulary::AuctionView;
 
-impl AuctionView {
-    /// The view of `auction` for `viewer` (`None` when anonymous).
-    pub fn of(auction: &Auction, viewer: Option<UserId>) -> Self {
-        let is_seller = viewer == Some(auction.seller_id);
-        Self {
-            id: auction.id.0,
-            seller_id: auction.seller_id.0,
-            title: auction.title.clone(),
-            description: auction.description.clone(),
-            category: auction.category.clone(),
-            currency: auction.currency.as_str().to_owned(),
-            starting_price: auction.starting_price,
-            reserve_price: auction.reserve_price.filter(|_| is_seller),
-            reserve_met: auction.reserve_met,
-            buy_now_price: auction.buy_now_price,
-            status: auction.status.as_str().to_owned(),
-            starts_at: auction.starts_at,
-            ends_at: auction.ends_at,
-            current_price: auction.current_price,
-            bid_count: auction.bid_count,
-            leading_bidder_id: auction.leading_bidder_id.map(|u| u.0),
-            seq: auction.seq,
-            winner_id: auction.winner_id.map(|u| u.0),
-            final_price: auction.final_price,
-            // An admin's cancel shows before the engine's echo: no minimum from then on.
-            minimum_bid: auction.minimum_bid.filter(|_| !auction.status.is_final()),
-        }
-    }
-
-    pub fn all(auctions: &[Auction], viewer: Option<UserId>) -> Vec<Self> {
-        auctions.iter().map(|a| Self::of(a, viewer)).collect()
-    }
+/// The views of `auctions` for `viewer` (`None` when anonymous).
+pub fn views(auctions: &[Auction], viewer: Option<UserId>) -> Vec<AuctionView> {
+    auctions.iter().map(|a| a.view(viewer)).collect()
 }
 
 /// A new listing. Unknown fields are ignored.

@@ -1,6 +1,6 @@
 //! The caller's watchlist. Adding and removing are idempotent.
 
-use super::views::{AuctionView, WatchlistView};
+use super::views::{views, WatchlistView};
 use super::AppState;
 use crate::store;
 use axum::extract::State;
@@ -69,6 +69,6 @@ pub async fn list(
 ) -> Result<ApiJson<WatchlistView>, ApiError> {
     let auctions = store::watchlist::list(&state.pool, identity.user_id).await?;
     Ok(ApiJson(WatchlistView {
-        items: AuctionView::all(&auctions, Some(identity.user_id)),
+        items: views(&auctions, Some(identity.user_id)),
     }))
 }

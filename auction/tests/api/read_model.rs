@@ -172,6 +172,7 @@ async fn an_event_never_moves_the_status_back() {
     let listed = EventKind::Listed {
         terms,
         state: state(AuctionStatus::Pending, 10000, 0, None),
+        listing: None,
     };
     app.publish_event(&event(auction, 1, listed)).await;
     let shown = app.wait_for_auction(&id, WITHIN, |a| a["seq"] == 1).await;

@@ -6,7 +6,7 @@ use super::bids::{self, BidRequest};
 use super::rules::Rules;
 use super::state::AuctionState;
 use chrono::{DateTime, Utc};
-use vocabulary::{AuctionStatus, BidId, Command, Event, EventKind, RejectReason, Terms};
+use vocabulary::{AuctionStatus, BidId, Command, Event, EventKind, Listing, RejectReason, Terms};
 
 /// What one command did: the bid's outcome (exactly one for `PlaceBid` and `BuyNow`, none
 /// otherwise) and the events to publish, in order.
@@ -62,8 +62,10 @@ pub fn apply(state: &mut AuctionState, command: &Command, rules: &Rules) -> Deci
     }
     let mut events = Vec::new();
     let outcome = match command {
-        Command::List { terms, at, .. } => {
-            list(state, terms, *at, &mut events);
+        Command::List {
+            terms, listing, at, ..
+        } => {
+            list(state, terms, listing, *at, &mut events);
             None
         }
         Command::Schedule {
@@ -125,8 +127,16 @@ pub fn apply(state: &mut AuctionState, command: &Command, rules: &Rules) -> Deci
     Decision { outcome, events }
 }
 
-/// The first `List` wins; the terms of a listing never change afterwards.
-fn list(state: &mut AuctionState, terms: &Terms, at: DateTime<Utc>, events: &mut Vec<Event>) {
+/// The first `List` wins; the terms of a listing never change afterwards. The `listed`
+/// event passes the listing's words on (the engine itself never reads them), so that a
+/// reader of the event topic alone can show the whole auction.
+fn list(
+    state: &mut AuctionState,
+    terms: &Terms,
+    listing: &Listing,
+    at: DateTime<Utc>,
+    events: &mut Vec<Event>,
+) {
     if state.terms.is_some() {
         return;
     }
@@ -135,6 +145,7 @@ fn list(state: &mut AuctionState, terms: &Terms, at: DateTime<Utc>, events: &mut
     state.current_price = terms.starting_price;
     state.publish(at, events, |state| EventKind::Listed {
         terms: terms.clone(),
+        listing: listing.is_known().then(|| listing.clone()),
         state,
     });
 }

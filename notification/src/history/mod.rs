@@ -1,5 +1,6 @@
 //! The stored history (schema `notification`): per auction the newest public state and
-//! listing terms, and the recent public events as the streams send them.
+//! the listing (terms and words), and the recent public events as the event topic carried
+//! them; a stream renders an event when it sends it.
 //!
 //! Promises:
 //! * Idempotent: an event is one row per (auction, seq) and the state only ever moves to a
@@ -14,7 +15,15 @@ use sqlx::PgPool;
 use std::collections::HashMap;
 use std::time::Duration;
 use uuid::Uuid;
-use vocabulary::{AuctionId, Event, EventKind, PublicState, Terms};
+use vocabulary::{AuctionId, Event, EventKind, Listing, PublicState, Terms};
+
+/// The newest of a batch's events for one auction, and the listing any of them carried.
+struct Newest<'a> {
+    seq: i64,
+    state: &'a PublicState,
+    terms: Option<&'a Terms>,
+    listing: Option<&'a Listing>,
+}
 
 #[derive(Clone)]
 pub struct History {
@@ -26,6 +35,7 @@ pub struct StoredFeed {
     pub seq: i64,
     pub state: PublicState,
     pub terms: Option<Terms>,
+    pub listing: Option<Listing>,
 }
 
 /// A stored public event, ready to be sent again.
@@ -40,13 +50,14 @@ impl History {
     }
 
     pub async fn feed(&self, auction_id: AuctionId) -> anyhow::Result<Option<StoredFeed>> {
-        let row: Option<(i64, String, Option<String>)> =
-            sqlx::query_as("SELECT seq, state, terms FROM auction_feeds WHERE auction_id = $1")
-                .bind(auction_id.0)
-                .fetch_optional(&self.pool)
-                .await
-                .context("reading an auction feed")?;
-        let Some((seq, state, terms)) = row else {
+        let row: Option<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT seq, state, terms, listing FROM auction_feeds WHERE auction_id = $1",
+        )
+        .bind(auction_id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .context("reading an auction feed")?;
+        let Some((seq, state, terms, listing)) = row else {
             return Ok(None);
         };
         Ok(Some(StoredFeed {
@@ -56,79 +67,92 @@ impl History {
                 .map(|t| serde_json::from_str(&t))
                 .transpose()
                 .context("stored terms that are not terms")?,
+            listing: listing
+                .map(|l| serde_json::from_str(&l))
+                .transpose()
+                .context("a stored listing that is not one")?,
         }))
     }
 
     /// Stores public events (in `seq` order per auction) and moves each auction's state
     /// to its newest one, in one transaction.
-    pub async fn record(&self, events: &[(&Event, &AuctionUpdate)]) -> anyhow::Result<()> {
+    pub async fn record(&self, events: &[&Event]) -> anyhow::Result<()> {
         if events.is_empty() {
             return Ok(());
         }
         let mut ids = Vec::with_capacity(events.len());
         let mut seqs = Vec::with_capacity(events.len());
         let mut names = Vec::with_capacity(events.len());
-        let mut data = Vec::with_capacity(events.len());
-        let mut newest: HashMap<AuctionId, (i64, &PublicState, Option<&Terms>)> = HashMap::new();
-        for (event, update) in events {
+        let mut records = Vec::with_capacity(events.len());
+        let mut newest: HashMap<AuctionId, Newest> = HashMap::new();
+        for event in events {
             let Some(state) = event.public_state() else {
                 continue;
             };
             ids.push(event.auction_id.0);
             seqs.push(event.seq);
             names.push(event.name().to_owned());
-            data.push(serde_json::to_string(update)?);
-            let terms = match &event.kind {
-                EventKind::Listed { terms, .. } => Some(terms),
-                _ => None,
+            records.push(serde_json::to_string(event)?);
+            let (terms, listing) = match &event.kind {
+                EventKind::Listed { terms, listing, .. } => (Some(terms), listing.as_ref()),
+                _ => (None, None),
             };
-            let entry = newest
-                .entry(event.auction_id)
-                .or_insert((event.seq, state, terms));
-            if event.seq >= entry.0 {
-                *entry = (event.seq, state, terms.or(entry.2));
-            } else if entry.2.is_none() {
-                entry.2 = terms;
+            let entry = newest.entry(event.auction_id).or_insert(Newest {
+                seq: event.seq,
+                state,
+                terms,
+                listing,
+            });
+            if event.seq >= entry.seq {
+                entry.seq = event.seq;
+                entry.state = state;
             }
+            entry.terms = entry.terms.or(terms);
+            entry.listing = entry.listing.or(listing);
         }
         let mut feed_ids: Vec<Uuid> = Vec::with_capacity(newest.len());
         let mut feed_seqs = Vec::with_capacity(newest.len());
         let mut states = Vec::with_capacity(newest.len());
         let mut terms = Vec::with_capacity(newest.len());
-        for (auction_id, (seq, state, t)) in newest {
+        let mut listings = Vec::with_capacity(newest.len());
+        for (auction_id, n) in newest {
             feed_ids.push(auction_id.0);
-            feed_seqs.push(seq);
-            states.push(serde_json::to_string(state)?);
-            terms.push(t.map(serde_json::to_string).transpose()?);
+            feed_seqs.push(n.seq);
+            states.push(serde_json::to_string(n.state)?);
+            terms.push(n.terms.map(serde_json::to_string).transpose()?);
+            listings.push(n.listing.map(serde_json::to_string).transpose()?);
         }
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO auction_events (auction_id, seq, name, data)
-             SELECT a, s, n, d FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[])
-                 AS t(a, s, n, d)
+            "INSERT INTO auction_events (auction_id, seq, name, event)
+             SELECT a, s, n, e FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[])
+                 AS t(a, s, n, e)
              ON CONFLICT (auction_id, seq) DO NOTHING",
         )
         .bind(&ids)
         .bind(&seqs)
         .bind(&names)
-        .bind(&data)
+        .bind(&records)
         .execute(&mut *tx)
         .await
         .context("storing events")?;
         sqlx::query(
-            "INSERT INTO auction_feeds AS f (auction_id, seq, state, terms)
-             SELECT a, s, st, tm
-             FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[]) AS t(a, s, st, tm)
+            "INSERT INTO auction_feeds AS f (auction_id, seq, state, terms, listing)
+             SELECT a, s, st, tm, l
+             FROM UNNEST($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+                 AS t(a, s, st, tm, l)
              ON CONFLICT (auction_id) DO UPDATE SET
                  seq = GREATEST(f.seq, EXCLUDED.seq),
                  state = CASE WHEN EXCLUDED.seq > f.seq THEN EXCLUDED.state ELSE f.state END,
                  terms = COALESCE(f.terms, EXCLUDED.terms),
+                 listing = COALESCE(f.listing, EXCLUDED.listing),
                  updated_at = now()",
         )
         .bind(&feed_ids)
         .bind(&feed_seqs)
         .bind(&states)
         .bind(&terms)
+        .bind(&listings)
         .execute(&mut *tx)
         .await
         .context("storing auction states")?;
@@ -147,8 +171,8 @@ impl History {
         if upto <= after {
             return Ok(Some(Vec::new()));
         }
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT seq, name, data FROM auction_events
+        let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT seq, name, event, data FROM auction_events
              WHERE auction_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
         )
         .bind(auction_id.0)
@@ -161,14 +185,24 @@ impl History {
             && rows
                 .iter()
                 .zip(after + 1..)
-                .all(|((seq, _, _), want)| *seq == want);
+                .all(|((seq, ..), want)| *seq == want);
         if !complete {
             return Ok(None);
         }
         rows.into_iter()
-            .map(|(_, name, data)| {
-                let update =
-                    serde_json::from_str(&data).context("a stored event that is not one")?;
+            .map(|(_, name, event, data)| {
+                let update = match (event, data) {
+                    (Some(event), _) => {
+                        let event: Event = serde_json::from_str(&event)
+                            .context("a stored event that is not one")?;
+                        AuctionUpdate::of(&event).context("a stored event that is not public")?
+                    }
+                    // Written as the stream's JSON, before the history kept events.
+                    (None, Some(data)) => {
+                        AuctionUpdate::stored(&data).context("a stored update that is not one")?
+                    }
+                    (None, None) => anyhow::bail!("a stored event without its record"),
+                };
                 Ok(StoredEvent { name, update })
             })
             .collect::<anyhow::Result<_>>()

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::futures::Notified;
 use tokio::sync::Notify;
-use vocabulary::{AuctionId, Event, EventKind, PublicState, Terms};
+use vocabulary::{AuctionId, Event, EventKind, Listing, PublicState, Terms};
 
 pub struct AuctionFeed {
     auction_id: AuctionId,
@@ -57,6 +57,8 @@ struct Inner {
     /// `None` only for a feed the consumer created before its first event.
     state: Option<PublicState>,
     terms: Option<Terms>,
+    /// The words of the `listed` event, when it carried them.
+    listing: Option<Listing>,
     recent: VecDeque<Arc<Frame>>,
     recent_capacity: usize,
     /// When the ring restarted at an event that did not follow the one before (events
@@ -150,6 +152,7 @@ impl AuctionFeed {
         seq: i64,
         state: Option<PublicState>,
         terms: Option<Terms>,
+        listing: Option<Listing>,
         recent_capacity: usize,
         pace: Duration,
     ) -> Self {
@@ -159,6 +162,7 @@ impl AuctionFeed {
                 seq,
                 state,
                 terms,
+                listing,
                 recent: VecDeque::new(),
                 recent_capacity: recent_capacity.max(1),
                 restart: None,
@@ -233,6 +237,7 @@ impl AuctionFeed {
                 inner.seq,
                 &state,
                 inner.terms.as_ref(),
+                inner.listing.as_ref(),
                 watchers,
             ),
         ));
@@ -262,8 +267,11 @@ impl AuctionFeed {
             let follows = event.seq == inner.seq + 1;
             inner.seq = event.seq;
             inner.state = Some(state.clone());
-            if let EventKind::Listed { terms, .. } = &event.kind {
+            if let EventKind::Listed { terms, listing, .. } = &event.kind {
                 inner.terms = Some(terms.clone());
+                if listing.is_some() {
+                    inner.listing = listing.clone();
+                }
             }
             inner.last_activity = Instant::now();
             if !follows {
@@ -273,6 +281,7 @@ impl AuctionFeed {
                     event.seq,
                     state,
                     inner.terms.as_ref(),
+                    inner.listing.as_ref(),
                     inner.readers.len(),
                 );
                 inner.restart = Some(Arc::new(Frame::new(event.seq, "snapshot", &snapshot)));

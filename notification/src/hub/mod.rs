@@ -110,8 +110,16 @@ impl Hub {
             .max(self.settings.stream_buffer);
         let pace = self.settings.wake_pace;
         let feed = match stored {
-            Some(s) => AuctionFeed::new(auction_id, s.seq, Some(s.state), s.terms, recent, pace),
-            None if create => AuctionFeed::new(auction_id, 0, None, None, recent, pace),
+            Some(s) => AuctionFeed::new(
+                auction_id,
+                s.seq,
+                Some(s.state),
+                s.terms,
+                s.listing,
+                recent,
+                pace,
+            ),
+            None if create => AuctionFeed::new(auction_id, 0, None, None, None, recent, pace),
             None => return Ok(None),
         };
         // Whoever loaded first wins; the other uses that feed (it saw every event since).

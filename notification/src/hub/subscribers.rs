@@ -215,7 +215,7 @@ mod tests {
 
     fn paced_feed_at(seq: i64, pace: Duration) -> (AuctionId, Arc<AuctionFeed>) {
         let id = AuctionId::new();
-        let feed = AuctionFeed::new(id, seq, Some(state(1)), None, 16, pace);
+        let feed = AuctionFeed::new(id, seq, Some(state(1)), None, None, 16, pace);
         (id, Arc::new(feed))
     }
 

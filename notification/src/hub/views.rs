@@ -8,9 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
-use vocabulary::{Amount, AuctionId, BidId, Event, EventKind, PublicState, Terms, UserId};
+use vocabulary::{Amount, AuctionId, BidId, Event, EventKind, Listing, PublicState, Terms};
 
-/// Data of `listed`, `scheduled`, `opened`, `price`, `extended`, `closed` and `cancelled`.
+/// Data of `listed`, `scheduled`, `opened`, `price`, `extended`, `closed` and `cancelled`:
+/// the event's [`PublicState`] with its `seq`, the accepted bid on `price`, and on
+/// `listed` the listing itself (its public terms and its words).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuctionUpdate {
@@ -19,36 +21,20 @@ pub struct AuctionUpdate {
     pub seq: i64,
     /// When the engine emitted the event.
     pub at: DateTime<Utc>,
-    /// `pending | scheduled | open | closed | cancelled`
-    #[schema(example = "open")]
-    pub status: String,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
-    pub current_price: Amount,
-    pub bid_count: i64,
-    pub leading_bidder_id: Option<UserId>,
-    pub reserve_met: bool,
-    pub winner_id: Option<UserId>,
-    pub final_price: Option<Amount>,
-    /// The lowest amount a new bid must have now; `null` once the auction takes no more
-    /// bids (and in events stored before it was reported).
-    #[serde(default)]
-    pub minimum_bid: Option<Amount>,
+    #[serde(flatten)]
+    pub state: PublicState,
     /// `price` only: the accepted bid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bid_id: Option<BidId>,
     /// `price` only: the accepted amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
-    /// `listed` only, like the terms below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seller_id: Option<UserId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub starting_price: Option<Amount>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buy_now_price: Option<Amount>,
+    /// `listed` only: the terms as the public sees them (never the reserve price).
+    #[serde(flatten)]
+    pub terms: Option<Terms>,
+    /// `listed` only: the words, when the event carries them.
+    #[serde(flatten)]
+    pub listing: Option<Listing>,
     /// Live streams this instance serves for the auction, when the event was sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watchers: Option<usize>,
@@ -62,22 +48,11 @@ impl AuctionUpdate {
             auction_id: event.auction_id,
             seq: event.seq,
             at: event.at,
-            status: state.status.as_str().to_owned(),
-            starts_at: state.starts_at,
-            ends_at: state.ends_at,
-            current_price: state.current_price,
-            bid_count: state.bid_count,
-            leading_bidder_id: state.leading_bidder_id,
-            reserve_met: state.reserve_met,
-            winner_id: state.winner_id,
-            final_price: state.final_price,
-            minimum_bid: state.minimum_bid,
+            state: state.clone(),
             bid_id: None,
             amount: None,
-            seller_id: None,
-            currency: None,
-            starting_price: None,
-            buy_now_price: None,
+            terms: None,
+            listing: None,
             watchers: None,
         };
         match &event.kind {
@@ -85,16 +60,22 @@ impl AuctionUpdate {
                 update.bid_id = Some(*bid_id);
                 update.amount = Some(*amount);
             }
-            // The reserve price stays with the seller: only the public terms are shown.
-            EventKind::Listed { terms, .. } => {
-                update.seller_id = Some(terms.seller_id);
-                update.currency = Some(terms.currency.as_str().to_owned());
-                update.starting_price = Some(terms.starting_price);
-                update.buy_now_price = terms.buy_now_price;
+            EventKind::Listed { terms, listing, .. } => {
+                update.terms = Some(terms.public());
+                update.listing = listing.clone().filter(Listing::is_known);
             }
             _ => {}
         }
         Some(update)
+    }
+
+    /// An update stored as sent by an earlier version (the history now keeps events).
+    pub fn stored(data: &str) -> serde_json::Result<Self> {
+        let mut update: Self = serde_json::from_str(data)?;
+        update.listing = update.listing.filter(Listing::is_known);
+        update.terms = update.terms.map(|t| t.public());
+        update.watchers = None;
+        Ok(update)
     }
 
     /// The JSON sent on the stream, with the current count of watchers.
@@ -104,37 +85,23 @@ impl AuctionUpdate {
     }
 }
 
-/// Data of `snapshot`: the auction as this service knows it. Title, description and
-/// category belong to the catalog: the full listing is `GET /api/auctions/{id}`.
+/// Data of `snapshot`: the auction object of the API as this service knows it, with the
+/// count of watchers. Its parts are those of [`vocabulary::AuctionView`], the view every
+/// service shows: the public terms and the words come from the auction's `listed` event,
+/// and are absent on an instance that never saw one (the event had left the topic before
+/// this instance first read it, or was written before the words travelled with it).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuctionSnapshot {
     pub id: AuctionId,
-    /// Present once the auction's `listed` event was seen (as `currency`, `startingPrice`
-    /// and `buyNowPrice`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seller_id: Option<UserId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_price: Option<Amount>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buy_now_price: Option<Amount>,
-    #[schema(example = "open")]
-    pub status: String,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
-    pub current_price: Amount,
-    pub bid_count: i64,
-    pub leading_bidder_id: Option<UserId>,
-    pub reserve_met: bool,
+    #[serde(flatten)]
+    pub terms: Option<Terms>,
+    #[serde(flatten)]
+    pub listing: Option<Listing>,
     /// The `seq` of the newest event reflected here (also the snapshot's SSE `id`).
     pub seq: i64,
-    pub winner_id: Option<UserId>,
-    pub final_price: Option<Amount>,
-    /// The lowest amount a new bid must have now; `null` once the auction takes no more
-    /// bids, or while not known.
-    pub minimum_bid: Option<Amount>,
+    #[serde(flatten)]
+    pub state: PublicState,
     /// Live streams this instance serves for the auction.
     pub watchers: usize,
 }
@@ -145,25 +112,15 @@ impl AuctionSnapshot {
         seq: i64,
         state: &PublicState,
         terms: Option<&Terms>,
+        listing: Option<&Listing>,
         watchers: usize,
     ) -> String {
         let snapshot = Self {
             id: auction_id,
-            seller_id: terms.map(|t| t.seller_id),
-            currency: terms.map(|t| t.currency.as_str().to_owned()),
-            starting_price: terms.map(|t| t.starting_price),
-            buy_now_price: terms.and_then(|t| t.buy_now_price),
-            status: state.status.as_str().to_owned(),
-            starts_at: state.starts_at,
-            ends_at: state.ends_at,
-            current_price: state.current_price,
-            bid_count: state.bid_count,
-            leading_bidder_id: state.leading_bidder_id,
-            reserve_met: state.reserve_met,
+            terms: terms.map(Terms::public),
+            listing: listing.filter(|l| l.is_known()).cloned(),
             seq,
-            winner_id: state.winner_id,
-            final_price: state.final_price,
-            minimum_bid: state.minimum_bid,
+            state: state.clone(),
             watchers,
         };
         serde_json::to_string(&snapshot).unwrap_or_default()
@@ -197,7 +154,7 @@ pub fn notice(event: &Event) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vocabulary::{AuctionStatus, Currency, RejectReason};
+    use vocabulary::{AuctionStatus, Currency, RejectReason, UserId};
 
     fn state() -> PublicState {
         PublicState {
@@ -214,27 +171,46 @@ mod tests {
         }
     }
 
-    #[test]
-    fn listed_updates_show_the_terms_but_never_the_reserve() {
-        let event = Event {
+    fn terms() -> Terms {
+        Terms {
+            seller_id: UserId::new(),
+            currency: Currency::default(),
+            starting_price: 1000,
+            reserve_price: Some(987_654),
+            buy_now_price: Some(9000),
+        }
+    }
+
+    fn listing() -> Listing {
+        Listing {
+            title: "Canon AE-1".into(),
+            description: "With a 50 mm lens".into(),
+            category: "electronics".into(),
+        }
+    }
+
+    fn listed(listing: Option<Listing>) -> Event {
+        Event {
             auction_id: AuctionId::new(),
             seq: 1,
             at: Utc::now(),
             kind: EventKind::Listed {
-                terms: Terms {
-                    seller_id: UserId::new(),
-                    currency: Currency::default(),
-                    starting_price: 1000,
-                    reserve_price: Some(987_654),
-                    buy_now_price: Some(9000),
-                },
+                terms: terms(),
+                listing,
                 state: state(),
             },
-        };
-        let json = AuctionUpdate::of(&event).unwrap().render(3);
-        assert!(!json.contains("987654") && !json.contains("reserve_price"));
+        }
+    }
+
+    #[test]
+    fn listed_updates_show_the_listing_but_never_the_reserve() {
+        let json = AuctionUpdate::of(&listed(Some(listing())))
+            .unwrap()
+            .render(3);
+        assert!(!json.contains("987654") && !json.contains("reservePrice"));
         let v: Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["startingPrice"], 1000);
+        assert_eq!(v["title"], "Canon AE-1");
         assert_eq!(v["minimumBid"], 1550);
         assert_eq!(v["watchers"], 3);
         assert_eq!(
@@ -242,11 +218,61 @@ mod tests {
             Value::Null,
             "state fields are always present"
         );
-        // Events stored before `minimumBid` existed are still read back.
-        let mut stored = v.as_object().unwrap().clone();
-        stored.remove("minimumBid");
-        let old: AuctionUpdate = serde_json::from_value(Value::Object(stored)).unwrap();
-        assert_eq!(old.minimum_bid, None);
+        let without_words = AuctionUpdate::of(&listed(None)).unwrap().render(0);
+        assert!(!without_words.contains("title") && without_words.contains("sellerId"));
+    }
+
+    #[test]
+    fn updates_stored_by_an_earlier_version_still_read() {
+        let seller = UserId::new();
+        let old_listed = format!(
+            r#"{{"auctionId":"{}","seq":1,"at":"2026-11-21T09:10:00Z","status":"pending","startsAt":null,"endsAt":null,"currentPrice":1000,"bidCount":0,"leadingBidderId":null,"reserveMet":false,"winnerId":null,"finalPrice":null,"sellerId":"{seller}","currency":"KRW","startingPrice":1000,"buyNowPrice":null}}"#,
+            AuctionId::new()
+        );
+        let update = AuctionUpdate::stored(&old_listed).unwrap();
+        assert_eq!(update.terms.map(|t| t.seller_id), Some(seller));
+        assert_eq!(update.listing, None, "no words were stored with it");
+        assert_eq!(update.state.minimum_bid, None, "stored before the minimum");
+        let old_price = format!(
+            r#"{{"auctionId":"{}","seq":2,"at":"2026-11-21T09:10:00Z","status":"open","startsAt":null,"endsAt":null,"currentPrice":1200,"bidCount":1,"leadingBidderId":null,"reserveMet":false,"winnerId":null,"finalPrice":null,"minimumBid":1300,"bidId":"{}","amount":1200}}"#,
+            AuctionId::new(),
+            BidId::new()
+        );
+        let update = AuctionUpdate::stored(&old_price).unwrap();
+        assert_eq!((update.terms, update.amount), (None, Some(1200)));
+        assert_eq!(update.state.current_price, 1200);
+    }
+
+    #[test]
+    fn a_snapshot_is_the_public_auction_view_and_its_watchers() {
+        let event = listed(Some(listing()));
+        let EventKind::Listed { terms, listing, .. } = &event.kind else {
+            unreachable!()
+        };
+        let state = state();
+        let json = AuctionSnapshot::render(
+            event.auction_id,
+            7,
+            &state,
+            Some(terms),
+            listing.as_ref(),
+            2,
+        );
+        let mut snapshot: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(snapshot["watchers"], 2);
+        snapshot.as_object_mut().unwrap().remove("watchers");
+        let view = vocabulary::AuctionView::public(
+            event.auction_id,
+            terms,
+            listing.clone().unwrap(),
+            7,
+            state.clone(),
+        );
+        assert_eq!(snapshot, serde_json::to_value(view).unwrap());
+        assert!(!json.contains("987654"));
+        let unknown = AuctionSnapshot::render(event.auction_id, 7, &state, None, None, 0);
+        let v: Value = serde_json::from_str(&unknown).unwrap();
+        assert_eq!((v["seq"].as_i64(), v.get("sellerId")), (Some(7), None));
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl Consumer {
         let Some(fresh) = self.fresh(public, shutdown).await else {
             return false;
         };
-        let rows: Vec<_> = fresh.iter().map(|f| (&f.event, &f.update)).collect();
+        let rows: Vec<&Event> = fresh.iter().map(|f| &f.event).collect();
         loop {
             match self.history.record(&rows).await {
                 Ok(()) => break,

@@ -187,7 +187,13 @@ impl Auction {
             buy_now_price: Some(90_000),
         };
         let state = auction.state.clone();
-        auction.public(EventKind::Listed { terms, state }).await;
+        auction
+            .public(EventKind::Listed {
+                terms,
+                state,
+                listing: None,
+            })
+            .await;
         auction
     }
 

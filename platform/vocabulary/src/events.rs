@@ -6,7 +6,7 @@
 //! is ordered after the engine's events only as far as its `seq` says, which is why no
 //! consumer may use a private event's `seq` for gap detection.
 
-use crate::{Amount, AuctionId, BidId, PublicState, Terms, UserId};
+use crate::{Amount, AuctionId, BidId, Listing, PublicState, Terms, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -129,6 +129,10 @@ pub enum EventKind {
     // Public: each advances `seq` by one.
     Listed {
         terms: Terms,
+        /// The listing's words, from the `List` command; absent in events written before
+        /// they travelled here.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        listing: Option<Listing>,
         state: PublicState,
     },
     Scheduled {

@@ -1,8 +1,9 @@
 //! The shared vocabulary of the auction platform: plain data with no I/O.
 //!
 //! * [`ids`] and [`money`]: typed identifiers, amounts in minor units, currencies.
-//! * [`auction`]: what a seller offers ([`Terms`], [`Listing`]) and the public state the
-//!   engine keeps ([`PublicState`], [`AuctionStatus`]).
+//! * [`auction`]: what a seller offers ([`Terms`], [`Listing`]), the public state the
+//!   engine keeps ([`PublicState`], [`AuctionStatus`]), and the one public view made of
+//!   them ([`AuctionView`]).
 //! * [`commands`]: everything that can change an auction, in the order of
 //!   [`topics::COMMANDS`].
 //! * [`events`]: everything an auction emits, on [`topics::EVENTS`].
@@ -23,7 +24,7 @@ pub mod money;
 pub mod topics;
 mod wire;
 
-pub use auction::{AuctionStatus, Listing, PublicState, Terms};
+pub use auction::{AuctionStatus, AuctionView, Listing, PublicState, Terms};
 pub use commands::Command;
 pub use errors::ErrorCode;
 pub use events::{Event, EventKind, RejectReason};

@@ -129,6 +129,7 @@ pub(crate) struct FlatEvent {
     #[serde(rename = "type")]
     kind: EventType,
     terms: Option<Terms>,
+    listing: Option<Listing>,
     state: Option<PublicState>,
     #[serde(rename = "bidId", alias = "bid_id")]
     bid_id: Option<BidId>,
@@ -162,6 +163,7 @@ impl TryFrom<FlatEvent> for Event {
         let kind = match f.kind {
             EventType::Listed => EventKind::Listed {
                 terms: required(f.terms, "listed", "terms")?,
+                listing: f.listing,
                 state: state("listed")?,
             },
             EventType::Scheduled => EventKind::Scheduled {
@@ -318,6 +320,11 @@ mod tests {
         let kinds = vec![
             EventKind::Listed {
                 terms: terms(),
+                listing: Some(Listing {
+                    title: "Film camera".into(),
+                    description: "With its case".into(),
+                    category: "electronics".into(),
+                }),
                 state: state(),
             },
             EventKind::Scheduled { state: state() },

@@ -11,7 +11,7 @@ pub mod text;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use vocabulary::{Amount, AuctionId, AuctionStatus, Listing, PublicState, Terms, UserId};
+use vocabulary::{Amount, AuctionId, AuctionStatus, AuctionView, Listing, PublicState, Terms};
 
 /// One auction as the index stores it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +44,8 @@ pub enum Change {
         at: DateTime<Utc>,
         /// Present on `listed` events.
         terms: Option<Terms>,
+        /// Present on `listed` events written since the words travel with them.
+        listing: Option<Listing>,
         state: PublicState,
     },
 }
@@ -103,6 +105,7 @@ impl AuctionDoc {
                 seq,
                 at,
                 terms,
+                listing,
                 state,
                 ..
             } => {
@@ -114,6 +117,9 @@ impl AuctionDoc {
                 if let Some(terms) = terms {
                     self.terms.get_or_insert_with(|| terms.clone());
                     self.listed_at.get_or_insert(*at);
+                    if let Some(listing) = listing.as_ref().filter(|l| l.is_known()) {
+                        self.listing.get_or_insert_with(|| listing.clone());
+                    }
                 }
                 true
             }
@@ -159,66 +165,20 @@ impl AuctionDoc {
         self.listing.as_ref().map_or("", |l| l.category.as_str())
     }
 
-    /// The auction object of the API, as far as search knows it.
-    pub fn hit(&self) -> Hit {
-        let state = self.state.as_ref();
-        Hit {
-            id: self.id,
-            seller_id: self.terms.as_ref().map(|t| t.seller_id),
-            title: self.title().to_owned(),
-            description: self.description().to_owned(),
-            category: self.category().to_owned(),
-            currency: self.terms.as_ref().map(|t| t.currency.as_str().to_owned()),
-            starting_price: self.terms.as_ref().map(|t| t.starting_price),
-            buy_now_price: self.terms.as_ref().and_then(|t| t.buy_now_price),
-            status: self.status().as_str().to_owned(),
-            starts_at: state.and_then(|s| s.starts_at),
-            ends_at: state.and_then(|s| s.ends_at),
-            current_price: self.current_price(),
-            bid_count: state.map_or(0, |s| s.bid_count),
-            leading_bidder_id: state.and_then(|s| s.leading_bidder_id),
-            reserve_met: state.is_some_and(|s| s.reserve_met),
-            seq: self.seq,
-            winner_id: state.and_then(|s| s.winner_id),
-            final_price: state.and_then(|s| s.final_price),
-            minimum_bid: self.minimum_bid(),
-        }
-    }
-
-    /// The engine's minimum once an event told it; before any, the starting price.
-    pub fn minimum_bid(&self) -> Option<Amount> {
-        match (&self.state, &self.terms) {
-            (Some(s), _) => s.minimum_bid,
-            (None, terms) => terms.as_ref().map(|t| t.starting_price),
-        }
+    /// The auction object of the API, once search knows the listing (its terms and words
+    /// come together); `None` before, and such documents are never matched.
+    pub fn hit(&self) -> Option<Hit> {
+        let terms = self.terms.as_ref()?;
+        let listing = self.listing.clone()?;
+        let state = match &self.state {
+            Some(state) => state.clone(),
+            None => PublicState::before_any_event(terms),
+        };
+        Some(AuctionView::public(
+            self.id, terms, listing, self.seq, state,
+        ))
     }
 }
 
-/// An auction in search results: the API's auction object as far as search knows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Hit {
-    pub id: AuctionId,
-    pub seller_id: Option<UserId>,
-    pub title: String,
-    pub description: String,
-    pub category: String,
-    pub currency: Option<String>,
-    pub starting_price: Option<Amount>,
-    pub buy_now_price: Option<Amount>,
-    /// `pending | scheduled | open | closed | cancelled`
-    pub status: String,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
-    pub current_price: Amount,
-    pub bid_count: i64,
-    pub leading_bidder_id: Option<UserId>,
-    pub reserve_met: bool,
-    pub seq: i64,
-    pub winner_id: Option<UserId>,
-    pub final_price: Option<Amount>,
-    /// The lowest amount a new bid must have now; `null` once the auction takes no more
-    /// bids, or while not known.
-    #[serde(default)]
-    pub minimum_bid: Option<Amount>,
-}
+/// An auction in search results: the API's auction object, the one every service shows.
+pub type Hit = AuctionView;

@@ -65,6 +65,6 @@ mod tests {
             assert!(names.contains(&name), "{name} missing from {names:?}");
         }
         assert!(doc["components"]["schemas"]["SearchPage"].is_object());
-        assert!(doc["components"]["schemas"]["Hit"].is_object());
+        assert!(doc["components"]["schemas"]["AuctionView"].is_object());
     }
 }

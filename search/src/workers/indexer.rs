@@ -43,15 +43,16 @@ pub fn state_change(payload: &[u8]) -> Result<Option<Change>, serde_json::Error>
     let Some(state) = event.public_state() else {
         return Ok(None);
     };
-    let terms = match &event.kind {
-        EventKind::Listed { terms, .. } => Some(terms.clone()),
-        _ => None,
+    let (terms, listing) = match &event.kind {
+        EventKind::Listed { terms, listing, .. } => (Some(terms.clone()), listing.clone()),
+        _ => (None, None),
     };
     Ok(Some(Change::State {
         auction_id: event.auction_id,
         seq: event.seq,
         at: event.at,
         terms,
+        listing,
         state: state.clone(),
     }))
 }

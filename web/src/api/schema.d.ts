@@ -403,39 +403,33 @@ export interface components {
             nextCursor?: string | null;
         };
         /**
-         * @description Data of `snapshot`: the auction as this service knows it. Title, description and
-         *     category belong to the catalog: the full listing is `GET /api/auctions/{id}`.
+         * @description Data of `snapshot`: the auction object of the API as this service knows it, with the
+         *     count of watchers. Its parts are those of [`vocabulary::AuctionView`], the view every
+         *     service shows: the public terms and the words come from the auction's `listed` event,
+         *     and are absent on an instance that never saw one (the event had left the topic before
+         *     this instance first read it, or was written before the words travelled with it).
          */
-        AuctionSnapshot: {
-            /** Format: int64 */
-            bidCount: number;
-            buyNowPrice?: null | components["schemas"]["i64"];
-            currency?: string | null;
-            currentPrice: components["schemas"]["i64"];
-            /** Format: date-time */
-            endsAt?: string | null;
-            finalPrice?: null | components["schemas"]["i64"];
+        AuctionSnapshot: (null | components["schemas"]["Terms"]) & (null | components["schemas"]["Listing"]) & components["schemas"]["PublicState"] & {
             id: components["schemas"]["AuctionId"];
-            leadingBidderId?: null | components["schemas"]["UserId"];
-            minimumBid?: null | components["schemas"]["i64"];
-            reserveMet: boolean;
-            sellerId?: null | components["schemas"]["UserId"];
             /**
              * Format: int64
              * @description The `seq` of the newest event reflected here (also the snapshot's SSE `id`).
              */
             seq: number;
-            startingPrice?: null | components["schemas"]["i64"];
-            /** Format: date-time */
-            startsAt?: string | null;
-            /** @example open */
-            status: string;
             /** @description Live streams this instance serves for the auction. */
             watchers: number;
-            winnerId?: null | components["schemas"]["UserId"];
         };
-        /** @description Data of `listed`, `scheduled`, `opened`, `price`, `extended`, `closed` and `cancelled`. */
-        AuctionUpdate: {
+        /**
+         * @description Lifecycle of an auction as the public sees it.
+         * @enum {string}
+         */
+        AuctionStatus: "pending" | "scheduled" | "open" | "closed" | "cancelled";
+        /**
+         * @description Data of `listed`, `scheduled`, `opened`, `price`, `extended`, `closed` and `cancelled`:
+         *     the event's [`PublicState`] with its `seq`, the accepted bid on `price`, and on
+         *     `listed` the listing itself (its public terms and its words).
+         */
+        AuctionUpdate: components["schemas"]["PublicState"] & (null | components["schemas"]["Terms"]) & (null | components["schemas"]["Listing"]) & {
             amount?: null | components["schemas"]["i64"];
             /**
              * Format: date-time
@@ -443,77 +437,29 @@ export interface components {
              */
             at: string;
             auctionId: components["schemas"]["AuctionId"];
-            /** Format: int64 */
-            bidCount: number;
             bidId?: null | components["schemas"]["BidId"];
-            buyNowPrice?: null | components["schemas"]["i64"];
-            currency?: string | null;
-            currentPrice: components["schemas"]["i64"];
-            /** Format: date-time */
-            endsAt?: string | null;
-            finalPrice?: null | components["schemas"]["i64"];
-            leadingBidderId?: null | components["schemas"]["UserId"];
-            minimumBid?: null | components["schemas"]["i64"];
-            reserveMet: boolean;
-            sellerId?: null | components["schemas"]["UserId"];
             /**
              * Format: int64
              * @description This event's `seq` (also its SSE `id`).
              */
             seq: number;
-            startingPrice?: null | components["schemas"]["i64"];
-            /** Format: date-time */
-            startsAt?: string | null;
-            /**
-             * @description `pending | scheduled | open | closed | cancelled`
-             * @example open
-             */
-            status: string;
             /** @description Live streams this instance serves for the auction, when the event was sent. */
             watchers?: number | null;
-            winnerId?: null | components["schemas"]["UserId"];
         };
-        /** @description An auction as anyone may see it. `reservePrice` is present only for its seller. */
-        AuctionView: {
-            /** Format: int64 */
-            bidCount: number;
-            buyNowPrice?: null | components["schemas"]["i64"];
-            /** @example electronics */
-            category: string;
-            /** @example KRW */
-            currency: string;
-            /** @description The starting price until the first accepted bid. */
-            currentPrice: components["schemas"]["i64"];
-            description: string;
-            /** Format: date-time */
-            endsAt?: string | null;
-            finalPrice?: null | components["schemas"]["i64"];
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            leadingBidderId?: string | null;
-            minimumBid?: null | components["schemas"]["i64"];
-            reserveMet: boolean;
-            reservePrice?: null | components["schemas"]["i64"];
-            /** Format: uuid */
-            sellerId: string;
+        /**
+         * @description An auction as the public API shows it, wherever it is shown: `GET /api/auctions/{id}`,
+         *     lists, the watchlist, search hits and the live `snapshot`. It is made of the three
+         *     parts the platform already keeps: the seller's [`Terms`] (the reserve price only for
+         *     the seller: see [`AuctionView::for_viewer`]), the [`Listing`]'s words, and the
+         *     engine's [`PublicState`] as of event `seq`.
+         */
+        AuctionView: components["schemas"]["Terms"] & components["schemas"]["Listing"] & components["schemas"]["PublicState"] & {
+            id: components["schemas"]["AuctionId"];
             /**
              * Format: int64
              * @description Grows by one with every event that changes the public state (0 before any).
              */
             seq: number;
-            /** @description In the currency's smallest unit. */
-            startingPrice: components["schemas"]["i64"];
-            /** Format: date-time */
-            startsAt?: string | null;
-            /**
-             * @description `pending | scheduled | open | closed | cancelled`
-             * @example open
-             */
-            status: string;
-            title: string;
-            /** Format: uuid */
-            winnerId?: string | null;
         };
         BidAccepted: {
             bidId: components["schemas"]["BidId"];
@@ -612,35 +558,24 @@ export interface components {
                 [key: string]: number;
             };
         };
-        /** @description An auction in search results: the API's auction object as far as search knows it. */
-        Hit: {
-            /** Format: int64 */
-            bidCount: number;
-            buyNowPrice?: null | components["schemas"]["i64"];
-            category: string;
-            currency?: string | null;
-            currentPrice: components["schemas"]["i64"];
-            description: string;
-            /** Format: date-time */
-            endsAt?: string | null;
-            finalPrice?: null | components["schemas"]["i64"];
-            id: components["schemas"]["AuctionId"];
-            leadingBidderId?: null | components["schemas"]["UserId"];
-            minimumBid?: null | components["schemas"]["i64"];
-            reserveMet: boolean;
-            sellerId?: null | components["schemas"]["UserId"];
-            /** Format: int64 */
-            seq: number;
-            startingPrice?: null | components["schemas"]["i64"];
-            /** Format: date-time */
-            startsAt?: string | null;
-            /** @description `pending | scheduled | open | closed | cancelled` */
-            status: string;
-            title: string;
-            winnerId?: null | components["schemas"]["UserId"];
-        };
         /** Format: int64 */
         i64: number;
+        /**
+         * @description The words of a listing, carried on the `List` command so that readers of the command
+         *     log (the search indexer) learn them without asking the auction service. The engine
+         *     ignores them.
+         */
+        Listing: {
+            /**
+             * @default
+             * @example electronics
+             */
+            category: string;
+            /** @default  */
+            description: string;
+            /** @default  */
+            title: string;
+        };
         /** @description Any email and password of at most 1024 characters; a wrong pair is `401`. */
         LoginRequest: {
             /** @example ada@example.com */
@@ -689,6 +624,26 @@ export interface components {
             seq: number;
         };
         /**
+         * @description The auction's public, engine-owned state after an event. Every public event carries the
+         *     whole of it, so any consumer can keep a read model by "newest `seq` wins".
+         */
+        PublicState: {
+            /** Format: int64 */
+            bidCount: number;
+            /** @description The starting price until the first accepted bid. */
+            currentPrice: components["schemas"]["i64"];
+            /** Format: date-time */
+            endsAt?: string | null;
+            finalPrice?: null | components["schemas"]["i64"];
+            leadingBidderId?: null | components["schemas"]["UserId"];
+            minimumBid?: null | components["schemas"]["i64"];
+            reserveMet: boolean;
+            /** Format: date-time */
+            startsAt?: string | null;
+            status: components["schemas"]["AuctionStatus"];
+            winnerId?: null | components["schemas"]["UserId"];
+        };
+        /**
          * @description The auction's window, RFC 3339. `endsAt` after `startsAt` and in the future, at most 30
          *     days long, starting within 365 days.
          */
@@ -700,7 +655,7 @@ export interface components {
         };
         SearchPage: {
             facets: components["schemas"]["Facets"];
-            hits: components["schemas"]["Hit"][];
+            hits: components["schemas"]["AuctionView"][];
             /** Format: int64 */
             total: number;
         };
@@ -732,6 +687,15 @@ export interface components {
         };
         /** @enum {string} */
         Sort: "relevance" | "ending_soon" | "price_asc" | "price_desc" | "newest";
+        /** @description What a seller offers, fixed when the listing is created. */
+        Terms: {
+            buyNowPrice?: null | components["schemas"]["i64"];
+            currency: components["schemas"]["Currency"];
+            reservePrice?: null | components["schemas"]["i64"];
+            sellerId: components["schemas"]["UserId"];
+            /** @description In the currency's smallest unit. */
+            startingPrice: components["schemas"]["i64"];
+        };
         /**
          * Format: uuid
          * @description An account.

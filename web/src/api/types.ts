@@ -9,10 +9,8 @@ type Schemas = components["schemas"];
 export type User = Schemas["UserView"];
 export type Session = Schemas["Session"];
 
-/** A listing as GET /api/auctions/{id} and the lists of auctions serve it. */
+/** A listing as GET /api/auctions/{id}, the lists of auctions and search serve it. */
 export type Auction = Schemas["AuctionView"];
-/** A search hit: an auction without some of the terms (`AuctionView` is one too). */
-export type AuctionSummary = Schemas["Hit"];
 export type AuctionPage = Schemas["AuctionPage"];
 export type AuctionListQuery = NonNullable<paths["/api/auctions"]["get"]["parameters"]["query"]>;
 export type NewListing = Schemas["CreateAuctionRequest"];
@@ -34,8 +32,8 @@ export type SearchSort = Schemas["Sort"];
 
 export type Analysis = Schemas["AuctionAnalysis"];
 
-/** The contract's auction states (the document types `status` as a string). */
-export type AuctionStatus = NonNullable<AuctionListQuery["status"]>;
+/** The contract's auction states. */
+export type AuctionStatus = Schemas["AuctionStatus"];
 
 const STATUS_ORDER: Record<AuctionStatus, number> = { pending: 0, scheduled: 1, open: 2, closed: 3, cancelled: 4 };
 export const AUCTION_STATUSES = inOrder(STATUS_ORDER);

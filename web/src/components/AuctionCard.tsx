@@ -1,4 +1,4 @@
-import type { AuctionSummary } from "../api/types";
+import type { Auction } from "../api/types";
 import { formatMoney } from "../format/money";
 import { Link } from "../router";
 import { AuctionArt } from "./AuctionArt";
@@ -7,7 +7,7 @@ import { Countdown } from "./Countdown";
 import { WatchButton } from "./WatchButton";
 
 /** One auction in a grid: the whole card opens the auction, the star watches it. */
-export function AuctionCard({ auction }: { auction: AuctionSummary }) {
+export function AuctionCard({ auction }: { auction: Auction }) {
   const price = auction.status === "closed" && auction.finalPrice != null ? auction.finalPrice : auction.currentPrice;
   const priceLabel = auction.status === "closed" ? (auction.finalPrice != null ? "Sold for" : "Ended at") : auction.bidCount ? "Current bid" : "Starting at";
   return (

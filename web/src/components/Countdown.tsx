@@ -1,9 +1,9 @@
-import type { AuctionSummary } from "../api/types";
+import type { Auction } from "../api/types";
 import { formatDuration } from "../format/time";
 import { useNow } from "../live/useNow";
 
 interface Props {
-  auction: Pick<AuctionSummary, "status" | "startsAt" | "endsAt">;
+  auction: Pick<Auction, "status" | "startsAt" | "endsAt">;
   /** "long" on the auction page, "short" on cards. */
   size?: "long" | "short";
 }

@@ -1,13 +1,13 @@
 import { useState, type MouseEvent } from "react";
 import { describeError } from "../api/client";
-import type { AuctionSummary } from "../api/types";
+import type { Auction } from "../api/types";
 import { navigate } from "../router";
 import { useSession } from "../session";
 import { useWatchlist } from "../watchlist";
 import { useToasts } from "./Toasts";
 
 /** A star that watches or unwatches the auction (signing in first when needed). */
-export function WatchButton({ auction, compact = false }: { auction: AuctionSummary; compact?: boolean }) {
+export function WatchButton({ auction, compact = false }: { auction: Auction; compact?: boolean }) {
   const { user } = useSession();
   const { isWatched, toggle } = useWatchlist();
   const toasts = useToasts();

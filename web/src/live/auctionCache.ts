@@ -7,7 +7,7 @@
 
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { queryKeys } from "../api/queryKeys";
-import type { Auction, AuctionEvent, AuctionPage, AuctionSummary, SearchResult } from "../api/types";
+import type { Auction, AuctionEvent, AuctionPage, SearchResult } from "../api/types";
 
 /** Fields every public event and snapshot carries (and the terms a `listed` adds). */
 const LIVE_FIELDS = [
@@ -36,7 +36,7 @@ type LiveField = (typeof LIVE_FIELDS)[number];
 export type LiveUpdate = Pick<AuctionEvent, "seq"> & Partial<Pick<AuctionEvent, LiveField | "at" | "bidId" | "amount">>;
 
 /** `base` with the live fields `update` carries, at `update`'s seq. */
-export function mergeLive<T extends AuctionSummary>(base: T, update: LiveUpdate): T {
+export function mergeLive<T extends Auction>(base: T, update: LiveUpdate): T {
   const next: T = { ...base, seq: update.seq };
   const target = next as Record<string, unknown>;
   for (const field of LIVE_FIELDS) {
@@ -48,26 +48,26 @@ export function mergeLive<T extends AuctionSummary>(base: T, update: LiveUpdate)
 }
 
 /** The auction after `update`; `current` itself when the update is not newer. */
-export function applyUpdate<T extends AuctionSummary>(current: T, update: LiveUpdate, replace = false): T {
+export function applyUpdate<T extends Auction>(current: T, update: LiveUpdate, replace = false): T {
   if (!replace && update.seq <= current.seq) return current;
   return mergeLive(current, update);
 }
 
 /** Of a cached and a freshly fetched copy, the fetched one with the newer live state. */
-export function newest<T extends AuctionSummary>(cached: AuctionSummary | undefined, fetched: T): T {
+export function newest<T extends Auction>(cached: Auction | undefined, fetched: T): T {
   if (!cached || cached.seq <= fetched.seq) return fetched;
   return mergeLive(fetched, cached);
 }
 
 /** Fetched auctions, each as new as the cached copy of it. */
-export function newestHits<T extends AuctionSummary>(client: QueryClient, items: T[]): T[] {
+export function newestHits<T extends Auction>(client: QueryClient, items: T[]): T[] {
   return items.map((a) => newest(client.getQueryData<Auction>(queryKeys.auction(a.id)), a));
 }
 
 /** A change to one copy of an auction, whichever shape that copy has. */
-type Change = <T extends AuctionSummary>(auction: T) => T;
+type Change = <T extends Auction>(auction: T) => T;
 
-function changeItems<T extends AuctionSummary>(items: T[], id: string, change: Change): T[] {
+function changeItems<T extends Auction>(items: T[], id: string, change: Change): T[] {
   let changed = false;
   const next = items.map((a) => {
     if (a.id !== id) return a;
@@ -103,7 +103,7 @@ export function changeAuction(client: QueryClient, id: string, change: Change): 
     const items = changeItems(p.items, id, change);
     return items === p.items ? p : { ...p, items };
   });
-  changeEach<AuctionSummary[]>(client, queryKeys.watchlists, (items) => changeItems(items, id, change));
+  changeEach<Auction[]>(client, queryKeys.watchlists, (items) => changeItems(items, id, change));
 }
 
 /** `auction` as an answer from the API just gave it, everywhere it is cached. */
@@ -122,14 +122,14 @@ export function applyLiveUpdate(client: QueryClient, id: string, update: LiveUpd
  * than the notice. The notice carries only part of the state, so the cached seq stays:
  * the public event of the same seq still applies in full when it comes.
  */
-export function applyHint<T extends AuctionSummary>(current: T, seq: number, patch: Partial<AuctionSummary>): T {
+export function applyHint<T extends Auction>(current: T, seq: number, patch: Partial<Auction>): T {
   if (seq <= current.seq) return current;
-  const changed = (Object.keys(patch) as (keyof AuctionSummary)[]).some((k) => patch[k] !== current[k]);
+  const changed = (Object.keys(patch) as (keyof Auction)[]).some((k) => patch[k] !== current[k]);
   return changed ? { ...current, ...patch } : current;
 }
 
 /** The cached auction `id`, from its own entry or from any list that shows it. */
-export function findCachedAuction(client: QueryClient, id: string): AuctionSummary | undefined {
+export function findCachedAuction(client: QueryClient, id: string): Auction | undefined {
   const own = client.getQueryData<Auction>(queryKeys.auction(id));
   if (own) return own;
   for (const [, r] of client.getQueriesData<SearchResult>({ queryKey: queryKeys.searches })) {
@@ -140,7 +140,7 @@ export function findCachedAuction(client: QueryClient, id: string): AuctionSumma
     const item = p?.items.find((a) => a.id === id);
     if (item) return item;
   }
-  for (const [, items] of client.getQueriesData<AuctionSummary[]>({ queryKey: queryKeys.watchlists })) {
+  for (const [, items] of client.getQueriesData<Auction[]>({ queryKey: queryKeys.watchlists })) {
     const item = items?.find((a) => a.id === id);
     if (item) return item;
   }

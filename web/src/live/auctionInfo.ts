@@ -4,7 +4,7 @@
 
 import type { QueryClient } from "@tanstack/react-query";
 import { auctionQuery } from "../api/queries";
-import type { AuctionSummary } from "../api/types";
+import type { Auction } from "../api/types";
 import { findCachedAuction } from "./auctionCache";
 
 export interface AuctionInfo {
@@ -12,7 +12,7 @@ export interface AuctionInfo {
   currency: string;
 }
 
-function infoOf(auction: Pick<AuctionSummary, "title" | "currency"> | undefined): AuctionInfo | null {
+function infoOf(auction: Pick<Auction, "title" | "currency"> | undefined): AuctionInfo | null {
   return auction?.title && auction.currency ? { title: auction.title, currency: auction.currency } : null;
 }
 

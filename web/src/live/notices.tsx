@@ -5,7 +5,7 @@
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { reasonInWords } from "../api/reasons";
-import type { AuctionSummary } from "../api/types";
+import type { Auction } from "../api/types";
 import { useToasts, type Toast } from "../components/Toasts";
 import { formatMoney } from "../format/money";
 import { useSession } from "../session";
@@ -44,7 +44,7 @@ export function noticeChange(
   name: NoticeName,
   n: Notice,
   userId: string,
-): (auction: AuctionSummary) => Partial<AuctionSummary> | null {
+): (auction: Auction) => Partial<Auction> | null {
   return (auction) => {
     switch (name) {
       case "bid.accepted":

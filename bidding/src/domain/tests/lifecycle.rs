@@ -29,7 +29,11 @@ fn listed_event_carries_terms_and_state() {
     let command = Command::List {
         auction_id: state.auction_id(),
         terms: terms(seller, 70),
-        listing: Default::default(),
+        listing: vocabulary::Listing {
+            title: "Lens".into(),
+            description: "50 mm".into(),
+            category: "electronics".into(),
+        },
         at: t(-100),
     };
     let decision = apply(&mut state, &command, &rules());
@@ -43,9 +47,15 @@ fn listed_event_carries_terms_and_state() {
     match &event.kind {
         EventKind::Listed {
             terms,
+            listing,
             state: public,
         } => {
             assert_eq!(terms.seller_id, seller);
+            assert_eq!(
+                listing.as_ref().map(|l| l.title.as_str()),
+                Some("Lens"),
+                "the words travel on"
+            );
             assert_eq!(public, &state.public());
         }
         other => panic!("expected listed, got {other:?}"),

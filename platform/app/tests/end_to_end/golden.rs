@@ -74,6 +74,7 @@ fn public_events() -> Vec<Event> {
             EventKind::Listed {
                 terms: terms(),
                 state: state(AuctionStatus::Pending),
+                listing: Some(listing()),
             },
         ),
         event(
@@ -191,12 +192,13 @@ fn rendered() -> String {
             4,
             &open,
             Some(&terms()),
+            Some(&listing()),
             3
         )
     ));
     let auction = catalog_auction();
     for (who, viewer) in [("anyone", None), ("seller", Some(UserId(id(SELLER))))] {
-        let view = auction::http::views::AuctionView::of(&auction, viewer);
+        let view = auction.view(viewer);
         lines.push(format!(
             "api auction for {who}: {}",
             serde_json::to_string(&view).unwrap()
@@ -212,7 +214,7 @@ fn rendered() -> String {
     };
     lines.push(format!(
         "api search hit: {}",
-        serde_json::to_string(&doc.hit()).unwrap()
+        serde_json::to_string(&doc.hit().expect("a listed auction")).unwrap()
     ));
     lines.join("\n") + "\n"
 }

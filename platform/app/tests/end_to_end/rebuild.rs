@@ -56,7 +56,7 @@ async fn rebuild_search_refills_the_index_from_the_auction_catalog() {
     };
     let hit = &index.search(&q).await.unwrap().hits[0];
     assert_eq!(
-        (hit.status.as_str(), hit.seq, hit.current_price),
+        (hit.state.status.as_str(), hit.seq, hit.state.current_price),
         ("open", 3, 90_000)
     );
     // A second rebuild replaces, never duplicates.

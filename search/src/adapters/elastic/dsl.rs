@@ -127,12 +127,13 @@ pub fn parse_search(body: &Value) -> anyhow::Result<SearchPage> {
     let total = body["hits"]["total"]["value"]
         .as_u64()
         .context("search response without hits.total.value")?;
-    let hits = body["hits"]["hits"]
+    let docs = body["hits"]["hits"]
         .as_array()
         .context("search response without hits.hits")?
         .iter()
-        .map(|h| doc_of(h).map(|d| d.hit()))
-        .collect::<anyhow::Result<_>>()?;
+        .map(doc_of)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let hits = docs.iter().filter_map(|d| d.hit()).collect();
     let buckets = |name: &str| -> BTreeMap<String, u64> {
         body["aggregations"][name]["buckets"]
             .as_array()

@@ -50,10 +50,11 @@ pub(super) fn run(s: &Shared, q: &SearchQuery) -> anyhow::Result<SearchPage> {
             facets_collector,
         )?,
     };
-    let hits = addresses
+    let docs = addresses
         .into_iter()
-        .map(|a| s.stored(&searcher, a).map(|d| d.hit()))
-        .collect::<anyhow::Result<_>>()?;
+        .map(|a| s.stored(&searcher, a))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let hits = docs.iter().filter_map(|d| d.hit()).collect();
     let [category, status] = facets;
     Ok(SearchPage {
         total: total as u64,
