@@ -83,6 +83,24 @@ pub async fn start(
     bus: Arc<dyn Bus>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<Started> {
+    start_with_clock(
+        common,
+        config,
+        bus,
+        platform_core::clock::system(),
+        shutdown,
+    )
+    .await
+}
+
+/// [`start`] with the scheduler reading the time from `clock` (tests move theirs).
+pub async fn start_with_clock(
+    common: &Common,
+    config: &Config,
+    bus: Arc<dyn Bus>,
+    clock: Arc<dyn platform_core::clock::Clock>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<Started> {
     anyhow::ensure!(
         config.auction_scheduler_tick_ms > 0 && config.auction_outbox_poll_ms > 0,
         "AUCTION_SCHEDULER_TICK_MS and AUCTION_OUTBOX_POLL_MS must be positive"
@@ -128,7 +146,7 @@ pub async fn start(
     );
     started.spawn(relay.run(shutdown.clone()));
     let tick = Duration::from_millis(config.auction_scheduler_tick_ms);
-    let mut scheduler = Scheduler::new(pool.clone(), waker, tick);
+    let mut scheduler = Scheduler::new(pool.clone(), waker, tick).clock(clock);
     if config.auction_ending_notice_secs > 0 {
         let window = chrono::Duration::seconds(config.auction_ending_notice_secs as i64);
         scheduler = scheduler.ending_notices(window, notices);

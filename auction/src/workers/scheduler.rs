@@ -11,10 +11,13 @@
 //! extension after it sends no second one.
 
 use super::relay::RelayWaker;
-use crate::store::{self, outbox, scheduler};
+use crate::domain::window::to_micros;
+use crate::store::{outbox, scheduler};
 use chrono::{DateTime, Utc};
+use platform_core::clock::Clock;
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
@@ -27,6 +30,8 @@ pub struct Scheduler {
     pool: PgPool,
     waker: RelayWaker,
     tick: Duration,
+    /// Where "now" comes from: the system clock, or the test's.
+    clock: Arc<dyn Clock>,
     resend_after: chrono::Duration,
     /// How long before the end watchers are told, and the relay of their notices; `None`
     /// sends none.
@@ -50,6 +55,7 @@ impl Scheduler {
             pool,
             waker,
             tick,
+            clock: platform_core::clock::system(),
             resend_after: scheduler::RESEND_AFTER,
             ending: None,
         }
@@ -59,6 +65,12 @@ impl Scheduler {
     /// less, through the event outbox whose relay `waker` wakes.
     pub fn ending_notices(mut self, window: chrono::Duration, waker: RelayWaker) -> Self {
         self.ending = Some((window, waker));
+        self
+    }
+
+    /// Reads the time from `clock` instead of the system clock.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -104,7 +116,8 @@ impl Scheduler {
     /// One pass: opens first, so an auction whose whole window has passed is opened and
     /// closed in that order.
     pub async fn tick_once(&self) -> anyhow::Result<Tick> {
-        let now = store::now();
+        // To the microsecond, as the row keeps it: the command's `at` and the row agree.
+        let now = to_micros(self.clock.now());
         let mut tx = self.pool.begin().await?;
         let opening = scheduler::claim_due_opens(&mut tx, now, BATCH, self.resend_after).await?;
         for &auction_id in &opening {

@@ -4,6 +4,7 @@
 //! serving, shutdown). The words the services speak (ids, money, the commands and events
 //! of the logs) are in the `vocabulary` crate, which has no I/O.
 
+pub mod clock;
 pub mod config;
 pub mod cursor;
 pub mod db;
