@@ -2,28 +2,29 @@
 //! ends, through the event outbox and its relay.
 
 use crate::scheduler::opened_state;
-use crate::support::{fresh_database, id_of, listing, rfc3339, spawn_app_with, user, TestApp};
+use crate::support::{id_of, listing, rfc3339, spawn_app_adjusted, user, TestApp};
+use auction::workers::relay::RelayWaker;
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration as Span, Utc};
-use platform_bus::memory::MemoryBus;
 use platform_core::Identity;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 use vocabulary::UserId;
 use vocabulary::{Event, EventKind};
 
-/// A listing scheduled to have started a second ago and to end in `lasts`, watched by
-/// `watchers`, and opened as the engine would report it (`seq` 1). Returns its id and end.
+/// A listing scheduled to have started a second before the test's clock and to end
+/// `lasts` after it, watched by `watchers`, and opened as the engine would report it
+/// (`seq` 1). Returns its id and end.
 async fn open_watched(
     app: &TestApp,
     lasts: Span,
     watchers: &[&Identity],
 ) -> (String, DateTime<Utc>) {
     let id = id_of(&app.create(&user(), listing()).await);
-    let ends: DateTime<Utc> = rfc3339(Utc::now() + lasts).parse().unwrap();
+    let now = app.clock.now();
+    let ends: DateTime<Utc> = rfc3339(now + lasts).parse().unwrap();
     let (status, _) = app
-        .schedule(&id, &rfc3339(Utc::now() - Span::seconds(1)), &rfc3339(ends))
+        .schedule(&id, &rfc3339(now - Span::seconds(1)), &rfc3339(ends))
         .await;
     assert_eq!(status, StatusCode::OK);
     for who in watchers {
@@ -36,7 +37,7 @@ async fn open_watched(
     app.publish_event(&Event {
         auction_id: id.parse().unwrap(),
         seq: 1,
-        at: Utc::now(),
+        at: now,
         kind: EventKind::Opened {
             state: opened_state(ends),
         },
@@ -53,10 +54,7 @@ fn recipients(notices: &[Event]) -> BTreeSet<UserId> {
 
 #[tokio::test]
 async fn watchers_are_told_once_that_an_auction_is_ending() {
-    let app = spawn_app_with(&fresh_database().await, Arc::new(MemoryBus::new()), |c| {
-        c.auction_ending_notice_secs = 60;
-    })
-    .await;
+    let app = spawn_app_adjusted(|c| c.auction_ending_notice_secs = 60).await;
     let (alice, bob, carol) = (user(), user(), user());
     let (soon, ends) = open_watched(&app, Span::seconds(30), &[&alice, &bob]).await;
     let (later, _) = open_watched(&app, Span::minutes(10), &[&alice, &carol]).await;
@@ -93,45 +91,39 @@ async fn watchers_are_told_once_that_an_auction_is_ending() {
     .await;
     app.wait_for_auction(&soon, Duration::from_secs(10), |a| a["seq"] == 2)
         .await;
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    let again = app
-        .ending_notices_for(&soon, 3, Duration::from_millis(300))
-        .await;
-    assert_eq!(again.len(), 2, "{again:?}");
-    // Ten minutes from its end, the other auction's watchers hear nothing yet.
-    let early = app
-        .ending_notices_for(&later, 1, Duration::from_millis(300))
-        .await;
+    // The barrier: a tick after the extension queues no notice, for either auction (the
+    // other is ten minutes from its end).
+    let tick = app
+        .scheduler()
+        .ending_notices(Span::seconds(60), RelayWaker::default())
+        .tick_once()
+        .await
+        .unwrap();
+    assert_eq!((tick.ending, tick.notices), (0, 0), "{tick:?}");
+    let early = app.ending_notices_for(&later, 1, Duration::ZERO).await;
     assert!(early.is_empty(), "{early:?}");
     let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM event_outbox")
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!(queued, 0, "the relay published and removed every notice");
+    let again = app.ending_notices_for(&soon, 3, Duration::ZERO).await;
+    assert_eq!(again.len(), 2, "{again:?}");
 }
 
 #[tokio::test]
 async fn schedulers_ticking_together_queue_each_notice_once() {
-    use auction::workers::relay::RelayWaker;
-    use auction::workers::scheduler::Scheduler;
     // The service's own scheduler sends none here: the two below are the ones racing.
-    let app = spawn_app_with(&fresh_database().await, Arc::new(MemoryBus::new()), |c| {
-        c.auction_ending_notice_secs = 0;
-    })
-    .await;
+    let app = spawn_app_adjusted(|c| c.auction_ending_notice_secs = 0).await;
     let watchers = [user(), user(), user()];
     let (id, _) = open_watched(&app, Span::minutes(2), &watchers.iter().collect::<Vec<_>>()).await;
     let (ended, _) = open_watched(&app, Span::seconds(2), &[&watchers[0]]).await;
     let (unwatched, _) = open_watched(&app, Span::minutes(1), &[]).await;
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    app.clock.advance(Span::seconds(3));
 
     let scheduler = || {
-        Scheduler::new(
-            app.pool.clone(),
-            RelayWaker::default(),
-            Duration::from_secs(1),
-        )
-        .ending_notices(Span::minutes(5), RelayWaker::default())
+        app.scheduler()
+            .ending_notices(Span::minutes(5), RelayWaker::default())
     };
     let (a, b) = (scheduler(), scheduler());
     let (one, two) = tokio::join!(a.tick_once(), b.tick_once());

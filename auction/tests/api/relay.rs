@@ -8,10 +8,10 @@ use vocabulary::Command;
 
 #[tokio::test]
 async fn one_relay_publishes_each_command_once_and_another_takes_over() {
-    let url = fresh_database().await;
+    let database = fresh_database().await;
     let bus = Arc::new(MemoryBus::new());
-    let first = spawn_app_on(&url, bus.clone()).await;
-    let second = spawn_app_on(&url, bus.clone()).await;
+    let first = spawn_app_on(database.url(), bus.clone()).await;
+    let second = spawn_app_on(database.url(), bus.clone()).await;
     let mut ids = Vec::new();
     for i in 0..6 {
         let app = if i % 2 == 0 { &first } else { &second };

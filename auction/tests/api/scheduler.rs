@@ -1,6 +1,9 @@
 //! The scheduler: Open at `startsAt`, Close at `endsAt`, again after a soft-close extension.
 
-use crate::support::{admin, id_of, listing, rfc3339, spawn_app, user};
+use crate::support::{
+    admin, id_of, listing, rfc3339, spawn_app, spawn_app_adjusted, user, TestApp,
+};
+use auction::workers::scheduler::Tick;
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration as Span, Utc};
 use std::time::Duration;
@@ -21,73 +24,102 @@ pub(crate) fn opened_state(ends_at: DateTime<Utc>) -> PublicState {
     }
 }
 
+/// The instant `at` as the API takes it and the store keeps it (to the millisecond).
+fn instant(at: DateTime<Utc>) -> DateTime<Utc> {
+    rfc3339(at).parse().unwrap()
+}
+
 #[tokio::test]
 async fn opens_at_start_closes_at_end_and_again_after_an_extension() {
     let app = spawn_app().await;
     let id = id_of(&app.create(&user(), listing()).await);
-    let starts = Utc::now() + Span::seconds(1);
-    let ends = starts + Span::seconds(1);
+    let auction_id = id.parse().unwrap();
+    let starts = instant(app.clock.now() + Span::hours(1));
+    let ends = starts + Span::hours(1);
     let (status, _) = app.schedule(&id, &rfc3339(starts), &rfc3339(ends)).await;
     assert_eq!(status, StatusCode::OK);
-    let starts: DateTime<Utc> = rfc3339(starts).parse().unwrap();
-    let ends: DateTime<Utc> = rfc3339(ends).parse().unwrap();
-
-    let commands = app.commands_for(&id, 4, Duration::from_secs(10)).await;
-    let (opened_at, closed_at) = match commands.as_slice() {
-        [Command::List { .. }, Command::Schedule { .. }, Command::Open { at: open, .. }, Command::Close { at: close, .. }] => {
-            (*open, *close)
-        }
-        other => panic!("expected List, Schedule, Open, Close; got {other:?}"),
-    };
-    assert!(
-        opened_at >= starts && opened_at < ends,
-        "open at {opened_at}"
+    assert_eq!(
+        app.scheduler().tick_once().await.unwrap(),
+        Tick::default(),
+        "nothing is due before the start"
     );
-    assert!(closed_at > ends, "close at {closed_at}, end {ends}");
-    assert!(closed_at - ends < Span::seconds(2), "closed promptly");
 
-    // A soft-close extension moves the end: a new Close follows at the new end.
-    let auction_id = id.parse().unwrap();
-    let extended_to = Utc::now() + Span::seconds(1);
-    for (seq, kind) in [
-        (
-            1,
-            EventKind::Opened {
-                state: opened_state(ends),
-            },
-        ),
-        (
-            2,
-            EventKind::Extended {
-                state: opened_state(extended_to),
-            },
-        ),
-    ] {
-        app.publish_event(&Event {
-            auction_id,
-            seq,
-            at: Utc::now(),
-            kind,
-        })
-        .await;
+    app.clock.set(starts);
+    let commands = app.commands_for(&id, 3, Duration::from_secs(10)).await;
+    match commands.as_slice() {
+        [Command::List { .. }, Command::Schedule { .. }, Command::Open { at, .. }] => {
+            assert_eq!(*at, starts, "opened at the clock's time, its start")
+        }
+        other => panic!("expected List, Schedule, Open; got {other:?}"),
     }
+    publish(
+        &app,
+        auction_id,
+        1,
+        EventKind::Opened {
+            state: opened_state(ends),
+        },
+    )
+    .await;
+    app.wait_for_auction(&id, Duration::from_secs(10), |a| a["status"] == "open")
+        .await;
+
+    // At the end itself nothing is due yet (the stored end may be truncated); just past it,
+    // a Close.
+    app.clock.set(ends);
+    assert_eq!(app.scheduler().tick_once().await.unwrap().closed, 0);
+    let past_end = ends + Span::microseconds(1);
+    app.clock.set(past_end);
+    let commands = app.commands_for(&id, 4, Duration::from_secs(10)).await;
+    match commands.get(3) {
+        Some(Command::Close { at, .. }) => assert_eq!(*at, past_end),
+        other => panic!("expected a Close, got {other:?} in {commands:?}"),
+    }
+
+    // A soft-close extension moves the end: a new Close follows at the new end, and only
+    // then.
+    let extended_to = ends + Span::seconds(30);
+    publish(
+        &app,
+        auction_id,
+        2,
+        EventKind::Extended {
+            state: opened_state(extended_to),
+        },
+    )
+    .await;
+    app.wait_for_auction(&id, Duration::from_secs(10), |a| a["seq"] == 2)
+        .await;
+    assert_eq!(app.scheduler().tick_once().await.unwrap().closed, 0);
+    app.clock.set(extended_to + Span::seconds(1));
     let commands = app.commands_for(&id, 5, Duration::from_secs(10)).await;
     match commands.get(4) {
         Some(Command::Close { at, .. }) => assert!(*at > extended_to, "{at} after {extended_to}"),
         other => panic!("expected a second Close, got {other:?} in {commands:?}"),
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let commands = app.commands_for(&id, 6, Duration::from_millis(300)).await;
-    assert_eq!(commands.len(), 5, "one Close per end: {commands:?}");
+    // The barrier: a tick at this very time queues nothing, and the row says the Close
+    // for this end is queued. One Close per end.
+    assert_eq!(app.scheduler().tick_once().await.unwrap(), Tick::default());
+    assert_eq!(app.commands_for(&id, 5, Duration::ZERO).await.len(), 5);
+}
+
+async fn publish(app: &TestApp, auction_id: vocabulary::AuctionId, seq: i64, kind: EventKind) {
+    app.publish_event(&Event {
+        auction_id,
+        seq,
+        at: app.clock.now(),
+        kind,
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_cancelled_auction_is_never_opened() {
     let app = spawn_app().await;
     let id = id_of(&app.create(&user(), listing()).await);
-    let starts = Utc::now() + Span::milliseconds(600);
+    let starts = app.clock.now() + Span::hours(1);
     let (status, _) = app
-        .schedule(&id, &rfc3339(starts), &rfc3339(starts + Span::seconds(1)))
+        .schedule(&id, &rfc3339(starts), &rfc3339(starts + Span::hours(1)))
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app
@@ -99,8 +131,18 @@ async fn a_cancelled_auction_is_never_opened() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(2000)).await;
-    let commands = app.commands_for(&id, 4, Duration::from_millis(300)).await;
+    app.clock.set(starts + Span::hours(2));
+    // The barrier: a tick at the new time queues nothing, and no tick (the service's own
+    // included) ever marked an Open for it.
+    assert_eq!(app.scheduler().tick_once().await.unwrap(), Tick::default());
+    let requested: Option<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT open_requested_at FROM auctions WHERE id = $1")
+            .bind(id.parse::<uuid::Uuid>().unwrap())
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(requested, None);
+    let commands = app.commands_for(&id, 3, Duration::from_secs(10)).await;
     assert!(
         matches!(
             commands.as_slice(),
@@ -118,7 +160,7 @@ async fn a_cancelled_auction_is_never_opened() {
 async fn an_opening_auction_can_no_longer_be_rescheduled() {
     let app = spawn_app().await;
     let id = id_of(&app.create(&user(), listing()).await);
-    let now = Utc::now();
+    let now = app.clock.now();
     let (status, _) = app
         .schedule(
             &id,
@@ -145,34 +187,24 @@ async fn an_opening_auction_can_no_longer_be_rescheduled() {
 
 #[tokio::test]
 async fn an_open_or_close_without_effect_is_queued_again_after_the_grace() {
-    use auction::workers::relay::RelayWaker;
-    use auction::workers::scheduler::Scheduler;
-    let app = spawn_app().await;
+    // The service's own scheduler ticks once an hour here: the test ticks.
+    let app = spawn_app_adjusted(|c| c.auction_scheduler_tick_ms = 3_600_000).await;
     let id = id_of(&app.create(&user(), listing()).await);
-    let starts = Utc::now() - Span::seconds(1);
-    let ends = Utc::now() + Span::minutes(5);
+    let starts = app.clock.now() - Span::seconds(1);
+    let ends = app.clock.now() + Span::minutes(5);
     let (status, _) = app.schedule(&id, &rfc3339(starts), &rfc3339(ends)).await;
     assert_eq!(status, StatusCode::OK);
 
     // No engine answers here, so the auction stays `scheduled` whatever is queued.
-    let patient = Scheduler::new(
-        app.pool.clone(),
-        RelayWaker::default(),
-        Duration::from_secs(1),
-    );
+    let patient = app.scheduler();
     let first = patient.tick_once().await.unwrap();
     let again = patient.tick_once().await.unwrap();
     assert_eq!(
         again.opened, 0,
         "within the grace nothing is queued twice (first: {first:?})"
     );
-    let impatient = Scheduler::new(
-        app.pool.clone(),
-        RelayWaker::default(),
-        Duration::from_secs(1),
-    )
-    .resend_after(Span::zero());
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    let impatient = app.scheduler().resend_after(Span::zero());
+    app.clock.advance(Span::milliseconds(1));
     assert_eq!(
         impatient.tick_once().await.unwrap().opened,
         1,

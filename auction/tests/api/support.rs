@@ -1,32 +1,43 @@
 //! The test application and helpers shared by every test.
 
 use auction::Config;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
+use axum::http::{Method, StatusCode};
 use platform_bus::memory::MemoryBus;
 use platform_bus::Bus;
 use platform_core::config::Common;
-use platform_core::{Identity, Role};
+use platform_core::Identity;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
+use testkit::{InProcess, ManualClock, TestDatabase};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use tower::ServiceExt;
-use vocabulary::{
-    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, UserId,
-};
+use vocabulary::{topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId};
 use vocabulary::{Command, Event, EventKind};
 
+pub use testkit::{admin, user};
+
+/// One instance of the service. Its scheduler reads `clock`, which stands still at the
+/// time the instance started until the test moves it.
 pub struct TestApp {
-    pub router: Router,
+    pub client: InProcess,
     pub pool: PgPool,
     pub bus: Arc<MemoryBus>,
+    pub clock: ManualClock,
     shutdown: CancellationToken,
     _tasks: JoinSet<anyhow::Result<()>>,
+    /// The database of an instance that has one of its own (dropped last).
+    _database: Option<TestDatabase>,
+}
+
+/// The instance's router, called in process: `app.call(..)`, `app.get(..)`.
+impl std::ops::Deref for TestApp {
+    type Target = InProcess;
+
+    fn deref(&self) -> &InProcess {
+        &self.client
+    }
 }
 
 impl Drop for TestApp {
@@ -35,16 +46,21 @@ impl Drop for TestApp {
     }
 }
 
+/// An instance with a database and a bus of its own.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_on(&fresh_database().await, Arc::new(MemoryBus::new())).await
+    spawn_app_adjusted(|_| {}).await
 }
 
-pub async fn fresh_database() -> String {
-    let base = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    platform_core::db::create_fresh_database(&base, "auction_test")
-        .await
-        .expect("test database")
+/// [`spawn_app`] with the test settings changed by `adjust`.
+pub async fn spawn_app_adjusted(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let database = fresh_database().await;
+    let mut app = spawn_app_with(database.url(), Arc::new(MemoryBus::new()), adjust).await;
+    app._database = Some(database);
+    app
+}
+
+pub async fn fresh_database() -> TestDatabase {
+    TestDatabase::create("auction_test").await
 }
 
 /// An instance of the service on `database_url` and `bus` (several may share them).
@@ -66,33 +82,27 @@ pub async fn spawn_app_with(
     };
     adjust(&mut config);
     let shutdown = CancellationToken::new();
-    let started = auction::start(&common, &config, bus.clone(), shutdown.clone())
-        .await
-        .expect("auction service starts");
+    let clock = ManualClock::stopped_now();
+    let started = auction::start_with_clock(
+        &common,
+        &config,
+        bus.clone(),
+        clock.shared(),
+        shutdown.clone(),
+    )
+    .await
+    .expect("auction service starts");
     let pool = platform_core::db::connect(database_url, "auction", 4)
         .await
         .expect("test pool");
     TestApp {
-        router: started.router,
+        client: InProcess::new(started.router),
         pool,
         bus,
+        clock,
         shutdown,
         _tasks: started.tasks,
-    }
-}
-
-pub fn user() -> Identity {
-    Identity {
-        user_id: UserId::new(),
-        roles: vec![Role::User],
-        expires_at: 4_000_000_000,
-    }
-}
-
-pub fn admin() -> Identity {
-    Identity {
-        roles: vec![Role::User, Role::Admin],
-        ..user()
+        _database: None,
     }
 }
 
@@ -108,53 +118,14 @@ pub fn listing() -> Value {
 }
 
 impl TestApp {
-    /// Calls the router with `body` as raw JSON text; returns status and parsed body
-    /// (`Null` when empty).
-    pub async fn call_raw(
-        &self,
-        method: Method,
-        uri: &str,
-        who: Option<&Identity>,
-        body: Option<String>,
-    ) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(uri);
-        if let Some(identity) = who {
-            for (name, value) in identity.signed_headers() {
-                req = req.header(name, value);
-            }
-        }
-        let req = match body {
-            Some(text) => req
-                .header("content-type", "application/json")
-                .body(Body::from(text)),
-            None => req.body(Body::empty()),
-        }
-        .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| panic!("non-JSON body: {}", String::from_utf8_lossy(&bytes)))
-        };
-        (status, value)
-    }
-
-    pub async fn call(
-        &self,
-        method: Method,
-        uri: &str,
-        who: Option<&Identity>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        self.call_raw(method, uri, who, body.map(|b| b.to_string()))
-            .await
-    }
-
-    pub async fn get(&self, uri: &str, who: Option<&Identity>) -> (StatusCode, Value) {
-        self.call(Method::GET, uri, who, None).await
+    /// A scheduler on this instance's database and clock, ticked by the test itself.
+    pub fn scheduler(&self) -> auction::workers::scheduler::Scheduler {
+        auction::workers::scheduler::Scheduler::new(
+            self.pool.clone(),
+            auction::workers::relay::RelayWaker::default(),
+            Duration::from_secs(3600),
+        )
+        .clock(self.clock.shared())
     }
 
     /// Creates a listing and returns the auction JSON.

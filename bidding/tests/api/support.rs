@@ -1,32 +1,41 @@
 //! The test application: the bidding service with its engine, and what the auction
 //! service would put on the command topic.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use axum::Router;
+use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration as Span, Utc};
-use http_body_util::BodyExt;
 use platform_bus::memory::MemoryBus;
 use platform_bus::Bus;
 use platform_core::config::Common;
-use platform_core::{Identity, Role};
+use platform_core::Identity;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
+use testkit::{InProcess, TestDatabase};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use tower::ServiceExt;
 use vocabulary::{
     topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, Currency, UserId,
 };
 use vocabulary::{Command, Event, Terms};
 
+pub use testkit::user;
+
 pub struct TestApp {
-    pub router: Router,
+    pub client: InProcess,
     pub bus: Arc<dyn Bus>,
     pub rules: bidding::domain::Rules,
     shutdown: CancellationToken,
     _tasks: JoinSet<anyhow::Result<()>>,
+    _database: TestDatabase,
+}
+
+/// The service's router, called in process: `app.call(..)`, `app.get(..)`.
+impl std::ops::Deref for TestApp {
+    type Target = InProcess;
+
+    fn deref(&self) -> &InProcess {
+        &self.client
+    }
 }
 
 impl Drop for TestApp {
@@ -36,12 +45,8 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    let base = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let database_url = platform_core::db::create_fresh_database(&base, "bidding_test")
-        .await
-        .expect("test database");
-    let common = Common::for_tests(&database_url, "memory://");
+    let database = TestDatabase::create("bidding_test").await;
+    let common = Common::for_tests(database.url(), "memory://");
     let config = bidding::Config::for_tests();
     let bus: Arc<dyn Bus> = Arc::new(MemoryBus::new());
     let shutdown = CancellationToken::new();
@@ -49,19 +54,12 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("bidding starts");
     TestApp {
-        router: started.router,
+        client: InProcess::new(started.router),
         bus,
         rules: config.rules().unwrap(),
         shutdown,
         _tasks: started.tasks,
-    }
-}
-
-pub fn user() -> Identity {
-    Identity {
-        user_id: UserId::new(),
-        roles: vec![Role::User],
-        expires_at: 4_000_000_000,
+        _database: database,
     }
 }
 
@@ -72,42 +70,6 @@ pub struct Window {
 }
 
 impl TestApp {
-    pub async fn call(
-        &self,
-        method: Method,
-        uri: &str,
-        who: Option<&Identity>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(uri);
-        if let Some(identity) = who {
-            for (name, value) in identity.signed_headers() {
-                req = req.header(name, value);
-            }
-        }
-        let req = match body {
-            Some(json) => req
-                .header("content-type", "application/json")
-                .body(Body::from(json.to_string())),
-            None => req.body(Body::empty()),
-        }
-        .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap()
-        };
-        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{uri}: {value}");
-        (status, value)
-    }
-
-    pub async fn get(&self, uri: &str, who: Option<&Identity>) -> (StatusCode, Value) {
-        self.call(Method::GET, uri, who, None).await
-    }
-
     pub async fn send(&self, command: &Command) {
         let key = command.auction_id().to_string();
         self.bus

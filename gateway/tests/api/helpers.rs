@@ -13,6 +13,7 @@ use platform_core::ApiJson;
 use reqwest::Response;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
+use testkit::TestDatabase;
 use tokio_util::sync::CancellationToken;
 
 pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
@@ -25,6 +26,8 @@ pub struct TestGateway {
     pub database_url: String,
     pub http: reqwest::Client,
     shutdown: CancellationToken,
+    /// The database of a gateway that has one of its own (dropped last).
+    _database: Option<TestDatabase>,
 }
 
 impl Drop for TestGateway {
@@ -49,12 +52,8 @@ pub fn test_config() -> Config {
     }
 }
 
-pub async fn fresh_database() -> String {
-    let base = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    platform_core::db::create_fresh_database(&base, "gateway_test")
-        .await
-        .expect("creating a test database")
+pub async fn fresh_database() -> TestDatabase {
+    TestDatabase::create("gateway_test").await
 }
 
 pub async fn spawn() -> TestGateway {
@@ -62,8 +61,15 @@ pub async fn spawn() -> TestGateway {
 }
 
 pub async fn spawn_with(config: Config) -> TestGateway {
-    let database_url = fresh_database().await;
-    spawn_on(&database_url, config, Upstream::InProcess(echo_service())).await
+    spawn_fresh(config, Upstream::InProcess(echo_service())).await
+}
+
+/// A gateway in front of `upstream` with a database of its own.
+pub async fn spawn_fresh(config: Config, upstream: Upstream) -> TestGateway {
+    let database = fresh_database().await;
+    let mut gateway = spawn_on(database.url(), config, upstream).await;
+    gateway._database = Some(database);
+    gateway
 }
 
 pub async fn spawn_on(database_url: &str, config: Config, upstream: Upstream) -> TestGateway {
@@ -84,6 +90,7 @@ pub async fn spawn_on(database_url: &str, config: Config, upstream: Upstream) ->
         database_url: database_url.to_owned(),
         http: reqwest::Client::new(),
         shutdown,
+        _database: None,
     }
 }
 

@@ -70,7 +70,7 @@ async fn remote_services_get_identity_and_stream_both_ways() {
         max_body_bytes: 1024,
         ..test_config()
     };
-    let app = spawn_on(&fresh_database().await, config, everything_at(service)).await;
+    let app = spawn_fresh(config, everything_at(service)).await;
     let (id, token) = app.signup("ada@example.com").await;
 
     // Identity travels with the internal token; the service's own answers come back as is.
@@ -153,12 +153,7 @@ async fn remote_services_get_identity_and_stream_both_ways() {
 
 #[tokio::test]
 async fn an_unreachable_service_is_503() {
-    let app = spawn_on(
-        &fresh_database().await,
-        test_config(),
-        everything_at(unused_address()),
-    )
-    .await;
+    let app = spawn_fresh(test_config(), everything_at(unused_address())).await;
     let res = app.http.get(app.url("/api/auctions")).send().await.unwrap();
     assert_error(res, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
     // The gateway's own endpoints do not depend on the services.

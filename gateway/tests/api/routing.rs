@@ -101,8 +101,8 @@ async fn unknown_api_paths_and_methods_get_json_errors() {
 
 #[tokio::test]
 async fn the_openapi_document_covers_the_gateway_and_the_services() {
-    let database_url = fresh_database().await;
-    let common = platform_core::config::Common::for_tests(&database_url, "memory://");
+    let database = fresh_database().await;
+    let common = platform_core::config::Common::for_tests(database.url(), "memory://");
     let service_doc = utoipa::openapi::OpenApiBuilder::new()
         .paths(utoipa::openapi::PathsBuilder::new().path(
             "/api/search",

@@ -1,19 +1,19 @@
 //! A fresh connection: snapshot first, then the live events, and what bad requests get.
 
 use crate::support::*;
-use std::time::Duration;
 use vocabulary::{AuctionId, EventKind, UserId};
 
 #[tokio::test]
 async fn snapshot_first_then_live_events_in_order_with_ids() {
     let bus = new_bus();
-    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let database = fresh_database().await;
+    let service = Service::start(database.url(), &bus, config()).await;
     let mut auction = Auction::open(&bus).await;
     let mut client = SseClient::connect(&service.auction_url(auction.id), &[]).await;
 
     let snapshot = client.next_event().await;
-    assert_eq!(snapshot.event, "snapshot");
-    assert_eq!(snapshot.id(), 2, "listed and opened were seen");
+    assert_eq!(snapshot.name, "snapshot");
+    assert_eq!(snapshot.seq(), 2, "listed and opened were seen");
     let s = &snapshot.data;
     assert_eq!(s["id"], auction.id.to_string());
     assert_eq!(s["sellerId"], auction.seller.to_string());
@@ -30,7 +30,7 @@ async fn snapshot_first_then_live_events_in_order_with_ids() {
     auction.bid(bidder, 31_000).await;
     auction.close().await;
     let events = client.events(3).await;
-    let names: Vec<_> = events.iter().map(|e| (e.event.as_str(), e.id())).collect();
+    let names: Vec<_> = events.iter().map(|e| (e.name.as_str(), e.seq())).collect();
     assert_eq!(names, [("price", 3), ("price", 4), ("closed", 5)]);
     let price = &events[1].data;
     assert_eq!(price["auctionId"], auction.id.to_string());
@@ -52,36 +52,41 @@ async fn streams_send_retry_first_disable_buffering_and_heartbeat() {
     let bus = new_bus();
     let mut cfg = config();
     cfg.notification_heartbeat_secs = 1;
-    let service = Service::start(&fresh_database().await, &bus, cfg).await;
+    let database = fresh_database().await;
+    let service = Service::start(database.url(), &bus, cfg).await;
     let auction = Auction::open(&bus).await;
     let mut client = SseClient::connect(&service.auction_url(auction.id), &[]).await;
 
     assert_eq!(client.headers["content-type"], "text/event-stream");
     assert_eq!(client.headers["cache-control"], "no-cache");
     assert_eq!(client.headers["x-accel-buffering"], "no");
-    assert_eq!(client.next_item(WAIT).await, Some(Item::Retry(3000)));
-    assert_eq!(client.next_event().await.event, "snapshot");
-    assert_eq!(
-        client.next_item(Duration::from_millis(2500)).await,
-        Some(Item::Comment("heartbeat".into())),
-        "a quiet stream sends a comment within the interval"
+    assert_eq!(client.next_event().await.name, "snapshot");
+    // What an EventSource does not show: `retry:` first, then heartbeat comments while
+    // nothing happens.
+    let url = service.auction_url(auction.id);
+    let text = text_until(&url, &[], ":heartbeat", WAIT).await;
+    assert!(text.starts_with("retry: 3000\n"), "{text:?}");
+    assert!(text.contains("event: snapshot"), "{text:?}");
+    assert!(
+        text.contains(":heartbeat"),
+        "a quiet stream sends a comment: {text:?}"
     );
 
     let me = user();
-    let mut mine = SseClient::get(&service.url("/api/me/events"), &identity_headers(&me)).await;
+    let mine_url = service.url("/api/me/events");
+    let mine = SseClient::get(&mine_url, &identity_headers(&me)).await;
     assert_eq!(mine.status, 200);
     assert_eq!(mine.headers["x-accel-buffering"], "no");
-    assert_eq!(mine.next_item(WAIT).await, Some(Item::Retry(3000)));
-    assert_eq!(
-        mine.next_item(Duration::from_millis(2500)).await,
-        Some(Item::Comment("heartbeat".into()))
-    );
+    let text = text_until(&mine_url, &identity_headers(&me), ":heartbeat", WAIT).await;
+    assert!(text.starts_with("retry: 3000\n"), "{text:?}");
+    assert!(text.contains(":heartbeat"), "{text:?}");
 }
 
 #[tokio::test]
 async fn unknown_auctions_are_404_and_malformed_requests_400() {
     let bus = new_bus();
-    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let database = fresh_database().await;
+    let service = Service::start(database.url(), &bus, config()).await;
     let auction = Auction::open(&bus).await;
     SseClient::connect(&service.auction_url(auction.id), &[]).await;
 
@@ -134,10 +139,11 @@ async fn unknown_auctions_are_404_and_malformed_requests_400() {
 #[tokio::test]
 async fn duplicates_on_the_bus_are_delivered_once() {
     let bus = new_bus();
-    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let database = fresh_database().await;
+    let service = Service::start(database.url(), &bus, config()).await;
     let mut auction = Auction::open(&bus).await;
     let mut client = SseClient::connect(&service.auction_url(auction.id), &[]).await;
-    assert_eq!(client.next_event().await.id(), 2);
+    assert_eq!(client.next_event().await.seq(), 2);
 
     let first = auction.bid(UserId::new(), 11_000).await;
     auction.publish(&first).await;
@@ -145,17 +151,18 @@ async fn duplicates_on_the_bus_are_delivered_once() {
     auction.publish(&first).await;
     auction.publish(&second).await;
     auction.close().await;
-    let ids: Vec<i64> = client.events(3).await.iter().map(|e| e.id()).collect();
+    let ids: Vec<i64> = client.events(3).await.iter().map(|e| e.seq()).collect();
     assert_eq!(ids, [3, 4, 5], "each event once, in order");
 }
 
 #[tokio::test]
 async fn malformed_bus_messages_are_skipped() {
     let bus = new_bus();
-    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let database = fresh_database().await;
+    let service = Service::start(database.url(), &bus, config()).await;
     let mut auction = Auction::open(&bus).await;
     let mut client = SseClient::connect(&service.auction_url(auction.id), &[]).await;
-    assert_eq!(client.next_event().await.id(), 2);
+    assert_eq!(client.next_event().await.seq(), 2);
 
     auction.publish_raw(b"not json at all").await;
     auction
@@ -169,7 +176,7 @@ async fn malformed_bus_messages_are_skipped() {
         .await;
     auction.bid(UserId::new(), 11_000).await;
     let next = client.next_event().await;
-    assert_eq!((next.event.as_str(), next.id()), ("price", 3));
+    assert_eq!((next.name.as_str(), next.seq()), ("price", 3));
 
     let metrics = reqwest::get(service.url("/metrics"))
         .await

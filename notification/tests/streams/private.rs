@@ -21,7 +21,8 @@ async fn my_stream(service: &Service, who: &Identity, resume: Option<i64>) -> Ss
 #[tokio::test]
 async fn notices_reach_only_their_recipient() {
     let bus = new_bus();
-    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let database = fresh_database().await;
+    let service = Service::start(database.url(), &bus, config()).await;
     let (alice, bob) = (user(), user());
     let mut to_alice = my_stream(&service, &alice, None).await;
     let mut to_bob = my_stream(&service, &bob, None).await;
@@ -67,7 +68,7 @@ async fn notices_reach_only_their_recipient() {
         .await;
 
     let for_alice = to_alice.events(3).await;
-    let names: Vec<&str> = for_alice.iter().map(|e| e.event.as_str()).collect();
+    let names: Vec<&str> = for_alice.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["bid.accepted", "bid.rejected", "won"]);
     let accepted = &for_alice[0].data;
     assert_eq!(accepted["bidId"], bid_id.to_string());
@@ -76,7 +77,7 @@ async fn notices_reach_only_their_recipient() {
     assert_eq!(accepted["leading"], true);
     assert_eq!(for_alice[1].data["reason"], "below_minimum");
     assert!(
-        for_alice.windows(2).all(|w| w[0].id() < w[1].id()),
+        for_alice.windows(2).all(|w| w[0].seq() < w[1].seq()),
         "ids grow"
     );
     for e in &for_alice {
@@ -84,33 +85,29 @@ async fn notices_reach_only_their_recipient() {
     }
 
     let for_bob = to_bob.events(2).await;
-    let names: Vec<&str> = for_bob.iter().map(|e| e.event.as_str()).collect();
+    let names: Vec<&str> = for_bob.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["outbid", "auction.closed"]);
     assert_eq!(for_bob[1].data["winnerId"], alice.user_id.to_string());
     assert!(
-        to_bob.next_item(Duration::from_millis(300)).await.is_none(),
+        to_bob
+            .next_within(Duration::from_millis(300))
+            .await
+            .is_none(),
         "nothing else, least of all alice's notices"
     );
 }
 
-/// True when no event (comments and `retry:` aside) arrives within `within`.
+/// True when no event arrives within `within`.
 async fn no_event_within(stream: &mut SseClient, within: Duration) -> bool {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        match stream.next_item(left).await {
-            None => return true,
-            Some(Item::Event(_)) => return false,
-            Some(_) => {}
-        }
-    }
+    stream.next_within(within).await.is_none()
 }
 
 #[tokio::test]
 async fn ending_notices_reach_their_watcher_and_leave_the_public_feed_alone() {
     let bus = new_bus();
-    let database_url = fresh_database().await;
-    let service = Service::start(&database_url, &bus, config()).await;
+    let database = fresh_database().await;
+    let database_url = database.url();
+    let service = Service::start(database_url, &bus, config()).await;
     let (alice, bob) = (user(), user());
     let mut to_alice = my_stream(&service, &alice, None).await;
     let mut to_bob = my_stream(&service, &bob, None).await;
@@ -127,7 +124,7 @@ async fn ending_notices_reach_their_watcher_and_leave_the_public_feed_alone() {
     auction.publish(&notice).await;
 
     let ending = to_alice.next_event().await;
-    assert_eq!(ending.event, "auction.ending");
+    assert_eq!(ending.name, "auction.ending");
     assert_eq!(ending.data["auctionId"], auction.id.to_string());
     assert_eq!(ending.data["title"], "Leica M6");
     let told: chrono::DateTime<chrono::Utc> =
@@ -139,8 +136,8 @@ async fn ending_notices_reach_their_watcher_and_leave_the_public_feed_alone() {
     // The history keeps public events only: the notice is not among them, and the next
     // public event follows on from the last one.
     let price = auction.bid(bob.user_id, 12_000).await;
-    wait_until_stored(&database_url, auction.id, price.seq).await;
-    let pool = platform_core::db::connect(&database_url, "notification", 1)
+    wait_until_stored(database_url, auction.id, price.seq).await;
+    let pool = platform_core::db::connect(database_url, "notification", 1)
         .await
         .unwrap();
     let stored: Vec<(i64, String)> =
@@ -157,7 +154,8 @@ async fn ending_notices_reach_their_watcher_and_leave_the_public_feed_alone() {
 #[tokio::test]
 async fn private_streams_resume_and_drop_duplicates() {
     let bus = new_bus();
-    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let database = fresh_database().await;
+    let service = Service::start(database.url(), &bus, config()).await;
     let alice = user();
     let mut stream = my_stream(&service, &alice, None).await;
     let auction = Auction::open(&bus).await;
@@ -173,7 +171,7 @@ async fn private_streams_resume_and_drop_duplicates() {
 
     auction.notice(outbid(12_000)).await;
     auction.notice(outbid(13_000)).await;
-    let mut resumed = my_stream(&service, &alice, Some(got.id())).await;
+    let mut resumed = my_stream(&service, &alice, Some(got.seq())).await;
     let prices: Vec<i64> = resumed
         .events(2)
         .await
@@ -186,7 +184,7 @@ async fn private_streams_resume_and_drop_duplicates() {
         "the missed ones, the duplicate once"
     );
     assert!(resumed
-        .next_item(Duration::from_millis(300))
+        .next_within(Duration::from_millis(300))
         .await
         .is_none());
 }
@@ -194,7 +192,8 @@ async fn private_streams_resume_and_drop_duplicates() {
 #[tokio::test]
 async fn the_private_stream_ends_when_the_token_expires() {
     let bus = new_bus();
-    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let database = fresh_database().await;
+    let service = Service::start(database.url(), &bus, config()).await;
     let mut short = user();
     short.expires_at = chrono::Utc::now().timestamp() + 2;
     let mut stream = my_stream(&service, &short, None).await;
@@ -205,7 +204,7 @@ async fn the_private_stream_ends_when_the_token_expires() {
             current_price: 11_000,
         })
         .await;
-    assert_eq!(stream.next_event().await.event, "outbid");
+    assert_eq!(stream.next_event().await.name, "outbid");
     assert!(
         stream.ends_within(Duration::from_secs(4)).await,
         "the stream ends at expiry"
@@ -235,7 +234,8 @@ async fn outbid_dated_ahead(auction: &Auction, who: &Identity, current_price: i6
 #[tokio::test]
 async fn a_restart_in_the_same_group_resumes_after_what_the_instance_read() {
     let bus = new_bus();
-    let database_url = fresh_database().await;
+    let database = fresh_database().await;
+    let database_url = database.url();
     let in_group = || Config {
         notification_group: Some("notification-restarted".to_owned()),
         ..config()
@@ -243,14 +243,14 @@ async fn a_restart_in_the_same_group_resumes_after_what_the_instance_read() {
     let alice = user();
     let auction = Auction::open(&bus).await;
 
-    let first = Service::start(&database_url, &bus, in_group()).await;
+    let first = Service::start(database_url, &bus, in_group()).await;
     let mut to_alice = my_stream(&first, &alice, None).await;
     outbid_dated_ahead(&auction, &alice, 11_000).await;
     assert_eq!(to_alice.events(1).await[0].data["currentPrice"], 11_000);
     first.stop().await;
 
     // Same group: what the first start read is not read again.
-    let second = Service::start(&database_url, &bus, in_group()).await;
+    let second = Service::start(database_url, &bus, in_group()).await;
     let mut to_alice = my_stream(&second, &alice, None).await;
     outbid_dated_ahead(&auction, &alice, 12_000).await;
     let next = to_alice.events(1).await;
@@ -259,7 +259,7 @@ async fn a_restart_in_the_same_group_resumes_after_what_the_instance_read() {
     second.stop().await;
 
     // A new group reads the retained topic from its beginning, both notices included.
-    let third = Service::start(&database_url, &bus, config()).await;
+    let third = Service::start(database_url, &bus, config()).await;
     let mut to_alice = my_stream(&third, &alice, None).await;
     let again: Vec<_> = to_alice
         .events(2)

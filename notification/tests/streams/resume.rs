@@ -11,13 +11,14 @@ fn resume_header(id: i64) -> Vec<(String, String)> {
 #[tokio::test]
 async fn resuming_with_last_event_id_sends_exactly_the_missed_events() {
     let bus = new_bus();
-    let service = Service::start(&fresh_database().await, &bus, config()).await;
+    let database = fresh_database().await;
+    let service = Service::start(database.url(), &bus, config()).await;
     let mut auction = Auction::open(&bus).await;
     let url = service.auction_url(auction.id);
     let mut client = SseClient::connect(&url, &[]).await;
-    assert_eq!(client.next_event().await.id(), 2);
+    assert_eq!(client.next_event().await.seq(), 2);
     auction.bids(2).await;
-    assert_eq!(client.events(2).await.last().unwrap().id(), 4);
+    assert_eq!(client.events(2).await.last().unwrap().seq(), 4);
     drop(client);
 
     auction.bids(3).await;
@@ -28,7 +29,7 @@ async fn resuming_with_last_event_id_sends_exactly_the_missed_events() {
         .events(3)
         .await
         .into_iter()
-        .map(|e| (e.event.clone(), e.id()))
+        .map(|e| (e.name.clone(), e.seq()))
         .collect();
     assert_eq!(
         got,
@@ -41,21 +42,21 @@ async fn resuming_with_last_event_id_sends_exactly_the_missed_events() {
     auction.close().await;
     let next = resumed.next_event().await;
     assert_eq!(
-        (next.event.as_str(), next.id()),
+        (next.name.as_str(), next.seq()),
         ("closed", 8),
         "nothing twice"
     );
 
     // Query parameter, for clients that cannot set headers.
     let mut by_query = SseClient::get(&format!("{url}?lastEventId=6"), &[]).await;
-    let ids: Vec<i64> = by_query.events(2).await.iter().map(|e| e.id()).collect();
+    let ids: Vec<i64> = by_query.events(2).await.iter().map(|e| e.seq()).collect();
     assert_eq!(ids, [7, 8]);
 
     // Up to date: nothing until something new happens.
     let mut current = SseClient::get(&url, &resume_header(8)).await;
-    assert_eq!(current.next_item(WAIT).await, Some(Item::Retry(3000)));
+    assert_eq!(current.status, 200);
     assert!(current
-        .next_item(Duration::from_millis(300))
+        .next_within(Duration::from_millis(300))
         .await
         .is_none());
 }
@@ -63,21 +64,22 @@ async fn resuming_with_last_event_id_sends_exactly_the_missed_events() {
 #[tokio::test]
 async fn resuming_from_before_the_history_gets_a_snapshot() {
     let bus = new_bus();
-    let database_url = fresh_database().await;
+    let database = fresh_database().await;
+    let database_url = database.url();
     let mut cfg = config();
     cfg.notification_history_per_auction = 4;
     cfg.notification_history_keep = 3;
     cfg.notification_upkeep_secs = 1;
-    let service = Service::start(&database_url, &bus, cfg).await;
+    let service = Service::start(database_url, &bus, cfg).await;
     let mut auction = Auction::open(&bus).await;
     let url = service.auction_url(auction.id);
     let mut client = SseClient::connect(&url, &[]).await;
     client.next_event().await;
     let last = auction.bids(10).await;
-    assert_eq!(client.events(10).await.last().unwrap().id(), last);
+    assert_eq!(client.events(10).await.last().unwrap().seq(), last);
 
     // Wait for the pruning to drop the older stored events.
-    let pool = platform_core::db::connect(&database_url, "notification", 2)
+    let pool = platform_core::db::connect(database_url, "notification", 2)
         .await
         .unwrap();
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -97,97 +99,98 @@ async fn resuming_from_before_the_history_gets_a_snapshot() {
 
     // From memory (the last 4) and from the stored history (the last 3): fine.
     let mut recent = SseClient::get(&url, &resume_header(last - 3)).await;
-    let ids: Vec<i64> = recent.events(3).await.iter().map(|e| e.id()).collect();
+    let ids: Vec<i64> = recent.events(3).await.iter().map(|e| e.seq()).collect();
     assert_eq!(ids, [last - 2, last - 1, last]);
     // Too old for both: a snapshot, then live events.
     let mut stale = SseClient::get(&url, &resume_header(2)).await;
     let snapshot = stale.next_event().await;
-    assert_eq!((snapshot.event.as_str(), snapshot.id()), ("snapshot", last));
+    assert_eq!((snapshot.name.as_str(), snapshot.seq()), ("snapshot", last));
     assert_eq!(snapshot.data["seq"], last);
     auction.close().await;
-    assert_eq!(stale.next_event().await.id(), last + 1);
+    assert_eq!(stale.next_event().await.seq(), last + 1);
     // An id the auction never reached is not trusted either.
     let mut future = SseClient::get(&url, &resume_header(last + 100)).await;
-    assert_eq!(future.next_event().await.event, "snapshot");
+    assert_eq!(future.next_event().await.name, "snapshot");
 }
 
 #[tokio::test]
 async fn resuming_after_a_restart_has_no_gap() {
     let bus = new_bus();
-    let database_url = fresh_database().await;
-    let first = Service::start(&database_url, &bus, config()).await;
+    let database = fresh_database().await;
+    let database_url = database.url();
+    let first = Service::start(database_url, &bus, config()).await;
     let mut auction = Auction::open(&bus).await;
     let mut client = SseClient::connect(&first.auction_url(auction.id), &[]).await;
     client.next_event().await;
     auction.bids(2).await;
-    let seen = client.events(2).await.last().unwrap().id();
+    let seen = client.events(2).await.last().unwrap().seq();
     drop(client);
     // Stored by the first instance while nobody listened...
     let stored = auction.bids(2).await;
-    wait_until_stored(&database_url, auction.id, stored).await;
+    wait_until_stored(database_url, auction.id, stored).await;
     first.stop().await;
     // ...and published while no instance ran.
     let last = auction.bids(3).await;
 
-    let second = Service::start(&database_url, &bus, config()).await;
-    let mut resumed = SseClient::connect_resuming(&second.auction_url(auction.id), seen).await;
+    let second = Service::start(database_url, &bus, config()).await;
+    let mut resumed = connect_resuming(&second.auction_url(auction.id), seen).await;
     let ids: Vec<i64> = resumed
         .events((last - seen) as usize)
         .await
         .iter()
-        .map(|e| e.id())
+        .map(|e| e.seq())
         .collect();
     assert_eq!(ids, ((seen + 1)..=last).collect::<Vec<_>>());
     auction.close().await;
-    assert_eq!(resumed.next_event().await.id(), last + 1, "no duplicates");
+    assert_eq!(resumed.next_event().await.seq(), last + 1, "no duplicates");
 }
 
 #[tokio::test]
 async fn two_instances_send_the_same_events_with_the_same_ids() {
     let bus = new_bus();
-    let database_url = fresh_database().await;
-    let a = Service::start(&database_url, &bus, config()).await;
-    let b = Service::start(&database_url, &bus, config()).await;
+    let database = fresh_database().await;
+    let database_url = database.url();
+    let a = Service::start(database_url, &bus, config()).await;
+    let b = Service::start(database_url, &bus, config()).await;
     let mut auction = Auction::open(&bus).await;
     let mut on_a = SseClient::connect(&a.auction_url(auction.id), &[]).await;
     let mut on_b = SseClient::connect(&b.auction_url(auction.id), &[]).await;
     let (snap_a, snap_b) = (on_a.next_event().await, on_b.next_event().await);
-    assert_eq!(snap_a.id(), snap_b.id());
+    assert_eq!(snap_a.seq(), snap_b.seq());
     auction.bids(5).await;
     auction.close().await;
     let from_a = on_a.events(6).await;
     let from_b = on_b.events(6).await;
     for (x, y) in from_a.iter().zip(&from_b) {
-        assert_eq!((&x.event, x.id()), (&y.event, y.id()));
+        assert_eq!((&x.name, x.seq()), (&y.name, y.seq()));
         assert_eq!(x.data["currentPrice"], y.data["currentPrice"]);
         assert_eq!(x.data["at"], y.data["at"]);
     }
-    assert_eq!(from_a.last().unwrap().id(), 8);
+    assert_eq!(from_a.last().unwrap().seq(), 8);
 
     // An id given by one instance resumes on the other.
     let mut moved = SseClient::get(&b.auction_url(auction.id), &resume_header(5)).await;
-    let ids: Vec<i64> = moved.events(3).await.iter().map(|e| e.id()).collect();
+    let ids: Vec<i64> = moved.events(3).await.iter().map(|e| e.seq()).collect();
     assert_eq!(ids, [6, 7, 8]);
 }
 
-impl SseClient {
-    /// Opens a resuming stream once the service knows the auction.
-    async fn connect_resuming(url: &str, last_event_id: i64) -> SseClient {
-        SseClient::connect(url, &resume_header(last_event_id)).await
-    }
+/// Opens a resuming stream once the service knows the auction.
+async fn connect_resuming(url: &str, last_event_id: i64) -> SseClient {
+    SseClient::connect(url, &resume_header(last_event_id)).await
 }
 
 #[tokio::test]
 async fn an_id_from_an_instance_further_ahead_resumes_without_a_snapshot() {
     let bus = new_bus();
-    let database_url = fresh_database().await;
-    let service = Service::start(&database_url, &bus, config()).await;
+    let database = fresh_database().await;
+    let database_url = database.url();
+    let service = Service::start(database_url, &bus, config()).await;
     let mut auction = Auction::open(&bus).await;
     let url = service.auction_url(auction.id);
     let mut client = SseClient::connect(&url, &[]).await;
-    assert_eq!(client.next_event().await.id(), 2);
+    assert_eq!(client.next_event().await.seq(), 2);
     // Another instance already stored up to 4 while this one is still at 2.
-    let pool = platform_core::db::connect(&database_url, "notification", 1)
+    let pool = platform_core::db::connect(database_url, "notification", 1)
         .await
         .unwrap();
     sqlx::query("UPDATE auction_feeds SET seq = 4 WHERE auction_id = $1")
@@ -197,11 +200,11 @@ async fn an_id_from_an_instance_further_ahead_resumes_without_a_snapshot() {
         .unwrap();
 
     let mut resumed = SseClient::get(&url, &resume_header(4)).await;
-    assert_eq!(resumed.next_item(WAIT).await, Some(Item::Retry(3000)));
+    assert_eq!(resumed.status, 200);
     auction.bids(3).await;
     let next = resumed.next_event().await;
     assert_eq!(
-        (next.event.as_str(), next.id()),
+        (next.name.as_str(), next.seq()),
         ("price", 5),
         "no snapshot, and nothing the client had"
     );

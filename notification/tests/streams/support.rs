@@ -1,32 +1,27 @@
-//! The service on a real socket, an auction that publishes events the way the engine
-//! does, and a small SSE client.
+//! The service on a real socket, and an auction that publishes events the way the engine
+//! does. The SSE client, the identities and the databases are testkit's.
 
 use chrono::Utc;
-use futures::{Stream, StreamExt};
 use notification::Config;
 use platform_bus::memory::MemoryBus;
 use platform_bus::Bus;
 use platform_core::config::Common;
-use platform_core::{Identity, Role};
-use serde_json::Value;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
+use testkit::TestDatabase;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+
+pub use testkit::identities::headers as identity_headers;
+pub use testkit::sse::{text_until, SseClient};
+pub use testkit::{user, WAIT};
 use vocabulary::{topics::EVENTS as EVENT_TOPIC, AuctionId, BidId, Currency, UserId};
 use vocabulary::{AuctionStatus, Event, EventKind, PublicState, Terms};
 
-pub const WAIT: Duration = Duration::from_secs(10);
-
-pub async fn fresh_database() -> String {
-    let base = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    platform_core::db::create_fresh_database(&base, "notification_test")
-        .await
-        .expect("test database")
+pub async fn fresh_database() -> TestDatabase {
+    TestDatabase::create("notification_test").await
 }
 
 /// Waits until the stored history of `auction_id` reaches `seq`.
@@ -128,23 +123,6 @@ impl Drop for Service {
 
 pub fn config() -> Config {
     Config::for_tests()
-}
-
-pub fn user() -> Identity {
-    Identity {
-        user_id: UserId::new(),
-        roles: vec![Role::User],
-        expires_at: 4_000_000_000,
-    }
-}
-
-/// The headers the gateway sets for `identity`.
-pub fn identity_headers(identity: &Identity) -> Vec<(String, String)> {
-    identity
-        .signed_headers()
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
 }
 
 /// An auction whose events are published on the bus as the engine would: public events
@@ -278,163 +256,4 @@ impl Auction {
             .await
             .unwrap();
     }
-}
-
-/// One parsed piece of an event stream.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Item {
-    Event(SseEvent),
-    Comment(String),
-    Retry(u64),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct SseEvent {
-    pub id: Option<String>,
-    pub event: String,
-    pub data: Value,
-}
-
-impl SseEvent {
-    pub fn id(&self) -> i64 {
-        self.id
-            .as_deref()
-            .expect("event has an id")
-            .parse()
-            .unwrap()
-    }
-}
-
-type Body = Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
-
-/// A client reading an event stream over HTTP.
-pub struct SseClient {
-    pub status: reqwest::StatusCode,
-    pub headers: reqwest::header::HeaderMap,
-    body: Body,
-    buffer: String,
-    ended: bool,
-}
-
-impl SseClient {
-    pub async fn get(url: &str, headers: &[(String, String)]) -> SseClient {
-        let mut req = reqwest::Client::new().get(url);
-        for (k, v) in headers {
-            req = req.header(k, v);
-        }
-        let res = req.send().await.expect("request sent");
-        SseClient {
-            status: res.status(),
-            headers: res.headers().clone(),
-            body: Box::pin(res.bytes_stream()),
-            buffer: String::new(),
-            ended: false,
-        }
-    }
-
-    /// Opens `url` once the service knows the auction (its consumer may still be on the
-    /// way to the first events).
-    pub async fn connect(url: &str, headers: &[(String, String)]) -> SseClient {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let client = Self::get(url, headers).await;
-            if client.status == 200 {
-                return client;
-            }
-            assert_eq!(client.status, 404, "unexpected status for {url}");
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{url} stays unknown"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// The next item; `None` when the stream ended or nothing came within `within`.
-    pub async fn next_item(&mut self, within: Duration) -> Option<Item> {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                if let Some(item) = parse_block(&block) {
-                    return Some(item);
-                }
-                continue;
-            }
-            if self.ended {
-                return None;
-            }
-            match tokio::time::timeout_at(deadline, self.body.next()).await {
-                Err(_) => return None,
-                Ok(Some(Ok(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
-                Ok(Some(Err(_))) | Ok(None) => self.ended = true,
-            }
-        }
-    }
-
-    /// The next event, skipping comments and `retry:`; panics when none comes.
-    pub async fn next_event(&mut self) -> SseEvent {
-        loop {
-            match self.next_item(WAIT).await {
-                Some(Item::Event(e)) => return e,
-                Some(_) => continue,
-                None => panic!("no event arrived (ended: {})", self.ended),
-            }
-        }
-    }
-
-    /// The next `n` events.
-    pub async fn events(&mut self, n: usize) -> Vec<SseEvent> {
-        let mut out = Vec::with_capacity(n);
-        for _ in 0..n {
-            out.push(self.next_event().await);
-        }
-        out
-    }
-
-    /// Whether the stream ends within `within` (events still arriving are read past).
-    pub async fn ends_within(&mut self, within: Duration) -> bool {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            if self.next_item(left).await.is_none() {
-                return self.ended;
-            }
-        }
-    }
-}
-
-fn parse_block(block: &str) -> Option<Item> {
-    let mut id = None;
-    let mut event = None;
-    let mut data: Vec<&str> = Vec::new();
-    let mut retry = None;
-    let mut comment = None;
-    for line in block.lines() {
-        if let Some(text) = line.strip_prefix(':') {
-            comment = Some(text.trim().to_owned());
-            continue;
-        }
-        let (field, value) = line.split_once(':').unwrap_or((line, ""));
-        let value = value.strip_prefix(' ').unwrap_or(value);
-        match field {
-            "id" => id = Some(value.to_owned()),
-            "event" => event = Some(value.to_owned()),
-            "data" => data.push(value),
-            "retry" => retry = value.parse().ok(),
-            _ => {}
-        }
-    }
-    if !data.is_empty() {
-        let data = serde_json::from_str(&data.join("\n")).expect("data is one JSON object");
-        return Some(Item::Event(SseEvent {
-            id,
-            event: event.unwrap_or_else(|| "message".to_owned()),
-            data,
-        }));
-    }
-    retry.map(Item::Retry).or(comment.map(Item::Comment))
 }

@@ -96,7 +96,7 @@ async fn five_hundred_simultaneous_bids_leave_one_consistent_leader() {
     assert!(auction["currentPrice"].as_i64().unwrap() >= 1_000);
     crate::harness::assert_matches_serial_replay(
         platform.bus.as_ref(),
-        &platform.database_url,
+        platform.database_url(),
         &platform.rules,
         &id,
     )

@@ -5,12 +5,8 @@
 use platform_core::error::constraints::CONSTRAINTS;
 use platform_core::{ApiError, ErrorCode};
 
-async fn migrated() -> (String, Vec<sqlx::PgPool>) {
-    let base = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let url = platform_core::db::create_fresh_database(&base, "app_test")
-        .await
-        .unwrap();
+async fn migrated() -> (testkit::TestDatabase, Vec<sqlx::PgPool>) {
+    let database = testkit::TestDatabase::create("app_test").await;
     let mut pools = Vec::new();
     for (schema, migrator) in [
         ("gateway", sqlx::migrate!("../../gateway/migrations")),
@@ -21,16 +17,18 @@ async fn migrated() -> (String, Vec<sqlx::PgPool>) {
             sqlx::migrate!("../../notification/migrations"),
         ),
     ] {
-        let pool = platform_core::db::connect(&url, schema, 2).await.unwrap();
+        let pool = platform_core::db::connect(database.url(), schema, 2)
+            .await
+            .unwrap();
         migrator.run(&pool).await.unwrap();
         pools.push(pool);
     }
-    (url, pools)
+    (database, pools)
 }
 
 #[tokio::test]
 async fn every_mapped_constraint_exists_in_the_migrated_schemas() {
-    let (_url, pools) = migrated().await;
+    let (_database, pools) = migrated().await;
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT conname::text FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
            WHERE n.nspname IN ('gateway', 'auction', 'bidding', 'notification')
@@ -68,7 +66,7 @@ async fn every_mapped_constraint_exists_in_the_migrated_schemas() {
 
 #[tokio::test]
 async fn a_violated_constraint_answers_with_its_own_code() {
-    let (_url, pools) = migrated().await;
+    let (_database, pools) = migrated().await;
     let insert = "INSERT INTO users (id, email, password_hash, display_name)
         VALUES ($1, 'taken@example.com', 'x', 'First')";
     sqlx::query(insert)

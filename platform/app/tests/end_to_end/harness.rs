@@ -1,18 +1,12 @@
 //! The whole platform in this test process (the single-machine default: every role, the
 //! in-memory bus) on a fresh database, served on a free port.
 
-use crate::client::{Api, User};
 use clap::Parser;
 use platform_app::roles::PlatformConfig;
+use std::sync::Arc;
+use testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use testkit::{Api, TestDatabase, User};
 use tokio_util::sync::CancellationToken;
-
-pub const ADMIN_EMAIL: &str = "admin@example.com";
-pub const ADMIN_PASSWORD: &str = "admin-password-1";
-
-pub fn base_database_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
 
 #[derive(Parser)]
 struct Cli {
@@ -49,7 +43,8 @@ pub struct Platform {
     pub api: Api,
     pub bus: std::sync::Arc<dyn platform_bus::Bus>,
     pub rules: bidding::domain::Rules,
-    pub database_url: String,
+    /// Shared with the platforms started again on it (a restart).
+    pub database: Arc<TestDatabase>,
     shutdown: CancellationToken,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -60,16 +55,16 @@ impl Platform {
     }
 
     pub async fn start_with(adjust: impl FnOnce(&mut PlatformConfig)) -> Self {
-        let database_url =
-            platform_core::db::create_fresh_database(&base_database_url(), "platform_test")
-                .await
-                .expect("a test database");
-        Self::start_on(database_url, adjust).await
+        let database = Arc::new(TestDatabase::create("platform_test").await);
+        Self::start_on(database, adjust).await
     }
 
     /// A platform process on an existing database: what a restart looks like.
-    pub async fn start_on(database_url: String, adjust: impl FnOnce(&mut PlatformConfig)) -> Self {
-        let mut config = config(&database_url, "memory://");
+    pub async fn start_on(
+        database: Arc<TestDatabase>,
+        adjust: impl FnOnce(&mut PlatformConfig),
+    ) -> Self {
+        let mut config = config(database.url(), "memory://");
         adjust(&mut config);
         let rules = config.bidding.rules().unwrap();
         let shutdown = CancellationToken::new();
@@ -89,14 +84,18 @@ impl Platform {
             api: Api::new(base),
             bus,
             rules,
-            database_url,
+            database,
             shutdown,
             server: Some(server),
         }
     }
 
     pub async fn admin(&self) -> User {
-        self.api.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+        self.api.admin().await
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database.url()
     }
 
     /// Stops the platform gracefully and reports how its workers ended.

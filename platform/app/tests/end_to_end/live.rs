@@ -1,119 +1,37 @@
 //! Live updates through the gateway, as a browser's EventSource sees them.
 
-use crate::client::{Api, User};
 use crate::harness::Platform;
-use futures::StreamExt;
 use serde_json::{json, Value};
 use std::time::Duration;
+use testkit::{Api, SseClient, SseEvent, User};
 
-#[derive(Debug)]
-pub(crate) struct SseEvent {
-    pub name: String,
-    pub id: Option<String>,
-    pub data: Value,
+/// Opens `path` on the platform's public address.
+pub(crate) async fn open(api: &Api, path: &str, headers: &[(String, String)]) -> SseClient {
+    SseClient::open(&format!("{}{path}", api.base), headers).await
 }
 
-/// A minimal SSE reader over a streaming HTTP response.
-pub(crate) struct Stream {
-    body: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
-    buffer: String,
+/// Reads the snapshot and, when the live feed had not yet seen the auction open (it
+/// follows the bus on its own, so it may trail the read model by a moment, by one event
+/// or more), the `opened` event after it. Returns the id of the event that showed it open.
+pub(crate) async fn snapshot_then_open(stream: &mut SseClient) -> String {
+    let snapshot = stream.next_named("snapshot").await;
+    let shown = match snapshot.data["status"].as_str() {
+        Some("open") => snapshot,
+        // The feed may trail by more than one event on a busy machine: `opened` follows
+        // whichever of `listed` and `scheduled` it had reached.
+        Some("pending" | "scheduled") => {
+            let opened = stream.next_named("opened").await;
+            assert_eq!(opened.data["status"], "open");
+            opened
+        }
+        other => panic!("snapshot of an opening auction shows {other:?}"),
+    };
+    shown.id.expect("live events carry an id")
 }
 
-impl Stream {
-    pub async fn open(api: &Api, path: &str, headers: &[(&str, String)]) -> Stream {
-        match Self::try_open(api, path, headers).await {
-            Ok(stream) => stream,
-            Err(status) => panic!("{path}: {status}"),
-        }
-    }
-
-    /// Opens the stream, or tells the status it was refused with.
-    pub async fn try_open(
-        api: &Api,
-        path: &str,
-        headers: &[(&str, String)],
-    ) -> Result<Stream, reqwest::StatusCode> {
-        let mut req = api
-            .http
-            .get(format!("{}{path}", api.base))
-            .timeout(Duration::from_secs(60));
-        for (k, v) in headers {
-            req = req.header(*k, v);
-        }
-        let res = req.send().await.unwrap();
-        if res.status() != 200 {
-            return Err(res.status());
-        }
-        assert!(res.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/event-stream"));
-        Ok(Stream {
-            body: Box::pin(res.bytes_stream()),
-            buffer: String::new(),
-        })
-    }
-
-    /// The next event (comments and retry lines skipped), waiting at most 10 s.
-    pub async fn next(&mut self) -> SseEvent {
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let (mut name, mut id, mut data) = (String::from("message"), None, String::new());
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("event:") {
-                        name = v.trim().to_owned();
-                    } else if let Some(v) = line.strip_prefix("id:") {
-                        id = Some(v.trim().to_owned());
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.trim_start());
-                    }
-                }
-                if data.is_empty() {
-                    continue;
-                }
-                return SseEvent {
-                    name,
-                    id,
-                    data: serde_json::from_str(&data).unwrap(),
-                };
-            }
-            let chunk = tokio::time::timeout(Duration::from_secs(20), self.body.next())
-                .await
-                .expect("an event within 20 s")
-                .expect("the stream stays open")
-                .unwrap();
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    }
-
-    /// Reads the snapshot and, when the live feed had not yet seen the auction open (it
-    /// follows the bus on its own, so it may trail the read model by a moment, by one
-    /// event or more), the `opened` event after it. Returns the id of the event that showed it open.
-    pub async fn snapshot_then_open(&mut self) -> String {
-        let snapshot = self.next_named("snapshot").await;
-        let shown = match snapshot.data["status"].as_str() {
-            Some("open") => snapshot,
-            // The feed may trail by more than one event on a busy machine: `opened`
-            // follows whichever of `listed` and `scheduled` it had reached.
-            Some("pending" | "scheduled") => {
-                let opened = self.next_named("opened").await;
-                assert_eq!(opened.data["status"], "open");
-                opened
-            }
-            other => panic!("snapshot of an opening auction shows {other:?}"),
-        };
-        shown.id.expect("live events carry an id")
-    }
-
-    pub async fn next_named(&mut self, name: &str) -> SseEvent {
-        loop {
-            let e = self.next().await;
-            if e.name == name {
-                return e;
-            }
-        }
-    }
+/// The cookie a browser's EventSource sends.
+fn cookie(user: &User) -> Vec<(String, String)> {
+    vec![("cookie".into(), format!("access_token={}", user.token))]
 }
 
 async fn open_auction(platform: &Platform, seller: &User) -> String {
@@ -134,8 +52,8 @@ async fn watchers_see_every_price_and_resume_without_gaps() {
     let id = open_auction(&platform, &seller).await;
     let path = format!("/api/auctions/{id}/events");
 
-    let mut watcher = Stream::open(api, &path, &[]).await;
-    let seen = watcher.snapshot_then_open().await;
+    let mut watcher = open(api, &path, &[]).await;
+    let seen = snapshot_then_open(&mut watcher).await;
 
     api.bid(&alice, &id, 1_000, None).await;
     let price = watcher.next_named("price").await;
@@ -158,9 +76,9 @@ async fn watchers_see_every_price_and_resume_without_gaps() {
         a["currentPrice"] == 3_000
     })
     .await;
-    let mut resumed = Stream::open(api, &path, &[("last-event-id", last.to_string())]).await;
-    let first = resumed.next().await;
-    let second = resumed.next().await;
+    let mut resumed = open(api, &path, &[("last-event-id".into(), last.to_string())]).await;
+    let first = resumed.next_event().await;
+    let second = resumed.next_event().await;
     assert_eq!(
         (first.name.as_str(), second.name.as_str()),
         ("price", "price")
@@ -180,10 +98,8 @@ async fn bidders_hear_about_their_own_bids_only() {
     let bob = api.signup("bob").await;
     let id = open_auction(&platform, &seller).await;
 
-    // The cookie is what a browser's EventSource sends.
-    let cookie = |u: &User| vec![("cookie", format!("access_token={}", u.token))];
-    let mut alice_stream = Stream::open(api, "/api/me/events", &cookie(&alice)).await;
-    let mut bob_stream = Stream::open(api, "/api/me/events", &cookie(&bob)).await;
+    let mut alice_stream = open(api, "/api/me/events", &cookie(&alice)).await;
+    let mut bob_stream = open(api, "/api/me/events", &cookie(&bob)).await;
 
     let a = api.bid(&alice, &id, 1_000, None).await;
     let accepted = alice_stream.next_named("bid.accepted").await;
@@ -197,7 +113,7 @@ async fn bidders_hear_about_their_own_bids_only() {
     assert_eq!(rejected.data["reason"], "below_minimum");
 
     // Bob's stream carries Bob's acceptance and nothing of Alice's.
-    let mine = bob_stream.next().await;
+    let mine = bob_stream.next_event().await;
     assert_eq!(mine.name, "bid.accepted");
     assert_ne!(mine.data["bidId"], a.as_str());
 
@@ -207,10 +123,10 @@ async fn bidders_hear_about_their_own_bids_only() {
 }
 
 /// The events of a private stream up to and including the first named `last`.
-async fn events_until(stream: &mut Stream, last: &str) -> Vec<SseEvent> {
+async fn events_until(stream: &mut SseClient, last: &str) -> Vec<SseEvent> {
     let mut seen = Vec::new();
     loop {
-        let event = stream.next().await;
+        let event = stream.next_event().await;
         let done = event.name == last;
         seen.push(event);
         if done {
@@ -230,9 +146,8 @@ async fn watchers_hear_once_that_an_auction_ends_and_bidders_review_it() {
         api.signup("bob").await,
     );
     let admin = platform.admin().await;
-    let cookie = |u: &User| vec![("cookie", format!("access_token={}", u.token))];
-    let mut alice_stream = Stream::open(api, "/api/me/events", &cookie(&alice)).await;
-    let mut bob_stream = Stream::open(api, "/api/me/events", &cookie(&bob)).await;
+    let mut alice_stream = open(api, "/api/me/events", &cookie(&alice)).await;
+    let mut bob_stream = open(api, "/api/me/events", &cookie(&bob)).await;
     let id = api
         .list_item(
             &seller,

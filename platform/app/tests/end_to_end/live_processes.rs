@@ -3,11 +3,10 @@
 //! group of its own, deliver the same events with the same ids; a stream resumed after its
 //! notification process was killed gets exactly what it missed.
 
-use crate::client::{Api, User};
-use crate::live::{SseEvent, Stream};
-use crate::processes::Cluster;
+use crate::processes::start_cluster;
 use serde_json::Value;
 use std::time::Duration;
+use testkit::{Api, SseClient, SseEvent, User};
 
 /// What two instances must agree on: name, id and data, except the per-instance
 /// `watchers` count.
@@ -20,11 +19,11 @@ fn comparable(event: &SseEvent) -> (String, Option<String>, Value) {
 }
 
 /// Events up to and including the one with id `last`.
-async fn until(stream: &mut Stream, last: i64) -> Vec<SseEvent> {
+async fn until(stream: &mut SseClient, last: i64) -> Vec<SseEvent> {
     let mut events = Vec::new();
     loop {
-        let event = stream.next().await;
-        let id: i64 = event.id.as_deref().unwrap().parse().unwrap();
+        let event = stream.next_event().await;
+        let id = event.seq();
         events.push(event);
         if id >= last {
             return events;
@@ -35,17 +34,8 @@ async fn until(stream: &mut Stream, last: i64) -> Vec<SseEvent> {
 /// Opens a stream once the instance has read the auction from the topic: each instance
 /// follows the topic at its own pace, and one that has not reached a new auction yet
 /// answers 404 for it.
-async fn open_when_known(api: &Api, path: &str, headers: &[(&str, String)]) -> Stream {
-    let start = std::time::Instant::now();
-    loop {
-        match Stream::try_open(api, path, headers).await {
-            Ok(stream) => return stream,
-            Err(status) if status == 404 && start.elapsed() < Duration::from_secs(20) => {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(status) => panic!("{path}: {status}"),
-        }
-    }
+async fn open_when_known(api: &Api, path: &str, headers: &[(String, String)]) -> SseClient {
+    SseClient::connect(&format!("{}{path}", api.base), headers).await
 }
 
 /// Places accepted bids, one increment apart; returns the seq of the last one's `price`.
@@ -63,7 +53,7 @@ async fn place(api: &Api, bidders: &[User], id: &str, from: i64, count: usize) -
 
 #[tokio::test]
 async fn two_notification_instances_over_kafka_agree_and_a_killed_one_resumes_without_gaps() {
-    let mut cluster = Cluster::start().await;
+    let mut cluster = start_cluster().await;
     let second = Api::new(
         cluster
             .add_process("notification-2", "notification", "NOTIFICATION_PORT")
@@ -82,13 +72,13 @@ async fn two_notification_instances_over_kafka_agree_and_a_killed_one_resumes_wi
     let mut direct = open_when_known(&second, &path, &[]).await;
     // Each instance follows the topic at its own pace, so their snapshots may be taken at
     // different seqs; from the later of the two on, they must agree event by event.
-    let snapshot_seq = |e: SseEvent| -> i64 { e.id.as_deref().unwrap().parse().unwrap() };
+    let snapshot_seq = |e: SseEvent| -> i64 { e.seq() };
     let common = snapshot_seq(through_gateway.next_named("snapshot").await)
         .max(snapshot_seq(direct.next_named("snapshot").await));
     let after_common = |events: &[SseEvent]| -> Vec<(String, Option<String>, Value)> {
         events
             .iter()
-            .filter(|e| e.id.as_deref().unwrap().parse::<i64>().unwrap() > common)
+            .filter(|e| e.seq() > common)
             .map(comparable)
             .collect()
     };
@@ -111,12 +101,14 @@ async fn two_notification_instances_over_kafka_agree_and_a_killed_one_resumes_wi
     let last = place(&api, &bidders, &id, 1_600, 4).await;
     cluster.spawn("notification,search");
     cluster.wait_ready("notification,search").await;
-    let mut resumed = open_when_known(&api, &path, &[("last-event-id", resume_from.clone())]).await;
+    let mut resumed = open_when_known(
+        &api,
+        &path,
+        &[("last-event-id".into(), resume_from.clone())],
+    )
+    .await;
     let missed = until(&mut resumed, last).await;
-    let ids: Vec<i64> = missed
-        .iter()
-        .map(|e| e.id.as_deref().unwrap().parse().unwrap())
-        .collect();
+    let ids: Vec<i64> = missed.iter().map(SseEvent::seq).collect();
     let from: i64 = resume_from.parse().unwrap();
     assert_eq!(
         ids,

@@ -1,7 +1,6 @@
 //! End-to-end tests of the whole platform over HTTP, as its users meet it: in one
 //! process on the in-memory bus, and as separate processes over a Kafka-protocol broker.
 
-mod client;
 mod harness;
 
 mod golden;

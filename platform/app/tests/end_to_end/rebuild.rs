@@ -9,14 +9,9 @@ fn temp_dir() -> PathBuf {
 
 #[tokio::test]
 async fn rebuild_search_refills_the_index_from_the_auction_catalog() {
-    let base = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let url = platform_core::db::create_fresh_database(&base, "app_test")
-        .await
-        .unwrap();
-    let pool = platform_core::db::connect(&url, "auction", 2)
-        .await
-        .unwrap();
+    let database = testkit::TestDatabase::create("app_test").await;
+    let url = database.url();
+    let pool = platform_core::db::connect(url, "auction", 2).await.unwrap();
     sqlx::migrate!("../../auction/migrations")
         .run(&pool)
         .await
@@ -43,7 +38,7 @@ async fn rebuild_search_refills_the_index_from_the_auction_catalog() {
     }
     let dir = temp_dir();
     let index = search::adapters::embedded::EmbeddedIndex::open(&dir).unwrap();
-    let count = platform_app::commands::rebuild_search(&url, &index, false)
+    let count = platform_app::commands::rebuild_search(url, &index, false)
         .await
         .unwrap();
     assert_eq!(count, 3);
@@ -61,7 +56,7 @@ async fn rebuild_search_refills_the_index_from_the_auction_catalog() {
     );
     // A second rebuild replaces, never duplicates.
     assert_eq!(
-        platform_app::commands::rebuild_search(&url, &index, false)
+        platform_app::commands::rebuild_search(url, &index, false)
             .await
             .unwrap(),
         3

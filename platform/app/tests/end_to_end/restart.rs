@@ -16,16 +16,16 @@ async fn a_restarted_platform_keeps_taking_bids_and_decides_those_it_had_accepte
         .await;
     let before = api.bid(&alice, &id, 1_000, None).await;
     assert_eq!(api.outcome(&alice, &before).await["status"], "accepted");
-    let database_url = first.database_url.clone();
+    let database = first.database.clone();
     first.stop().await;
 
     // A bid answered 202 whose command died with the old process's in-process log.
-    let bidding = platform_core::db::connect(&database_url, "bidding", 1)
+    let bidding = platform_core::db::connect(database.url(), "bidding", 1)
         .await
         .unwrap();
     let lost = crate::harness::leave_pending_bid(&bidding, &id, &alice, 5000).await;
 
-    let second = Platform::start_on(database_url, |_| {}).await;
+    let second = Platform::start_on(database, |_| {}).await;
     let api = &second.api;
     // Tokens survive: the platforms share one JWT secret, as replicas of one deployment do.
     let decided = api.outcome(&alice, &lost.to_string()).await;

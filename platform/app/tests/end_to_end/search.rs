@@ -7,7 +7,7 @@ use serde_json::json;
 use std::time::{Duration, Instant};
 
 async fn wait_search(
-    api: &crate::client::Api,
+    api: &testkit::Api,
     query: &str,
     what: &str,
     pred: impl Fn(&serde_json::Value) -> bool,
@@ -36,7 +36,7 @@ async fn wait_search(
 }
 
 /// Each auction the auction service lists, as `id status`.
-async fn catalog(api: &crate::client::Api) -> Vec<String> {
+async fn catalog(api: &testkit::Api) -> Vec<String> {
     let res = api.send("GET", "/api/auctions?limit=100", None, None).await;
     res.body["items"]
         .as_array()

@@ -7,11 +7,6 @@ use bench::decisions;
 use chrono::Utc;
 use std::time::Duration;
 
-fn base_database_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
 fn kafka_url() -> String {
     std::env::var("KAFKA_TEST_URL").expect(
         "KAFKA_TEST_URL is not set: this test needs a Kafka-protocol broker \
@@ -27,12 +22,9 @@ async fn decisions_are_read_back_as_the_bidding_service_stored_them() {
     use bidding::store::engine::{persist, BatchWrite, OffsetAdvance, OutcomeRow, Persisted};
     use vocabulary::{AuctionId, BidId, UserId};
 
-    let url = platform_core::db::create_fresh_database(&base_database_url(), "bench_test")
-        .await
-        .unwrap();
-    let pool = platform_core::db::connect(&url, "bidding", 2)
-        .await
-        .unwrap();
+    let database = testkit::TestDatabase::create("bench_test").await;
+    let url = database.url();
+    let pool = platform_core::db::connect(url, "bidding", 2).await.unwrap();
     sqlx::migrate!("../bidding/migrations")
         .run(&pool)
         .await

@@ -10,6 +10,7 @@ use platform_bus::{Bus, StartFrom};
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use testkit::TestDatabase;
 use tokio_util::sync::CancellationToken;
 use vocabulary::{
     topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, BidId, Command,
@@ -20,19 +21,19 @@ const PARTITIONS: i32 = 4;
 
 struct Setup {
     pool: PgPool,
+    _database: TestDatabase,
 }
 
 async fn database() -> Setup {
-    let base = std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let database_url = platform_core::db::create_fresh_database(&base, "bidding_test")
-        .await
-        .unwrap();
-    let pool = platform_core::db::connect(&database_url, "bidding", 4)
+    let database = TestDatabase::create("bidding_test").await;
+    let pool = platform_core::db::connect(database.url(), "bidding", 4)
         .await
         .unwrap();
     sqlx::migrate!("./migrations").run(&pool).await.unwrap();
-    Setup { pool }
+    Setup {
+        pool,
+        _database: database,
+    }
 }
 
 async fn bus() -> Arc<dyn Bus> {

@@ -2,14 +2,9 @@
 //! carrying events as the engine publishes them, and the service served over real HTTP,
 //! read with an SSE client.
 
-#[path = "streams/support.rs"]
 mod support;
 
-#[path = "streams/delivery.rs"]
 mod delivery;
-#[path = "streams/live.rs"]
 mod live;
-#[path = "streams/private.rs"]
 mod private;
-#[path = "streams/resume.rs"]
 mod resume;

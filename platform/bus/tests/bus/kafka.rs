@@ -1,7 +1,6 @@
 //! The contract suite against a real Kafka-protocol broker at `KAFKA_TEST_URL`
 //! (`host:port`). The project's test command starts a broker and sets the variable; without
 //! it these tests fail rather than pass unchecked.
-#![cfg(feature = "kafka")]
 
 use platform_bus::kafka::KafkaBus;
 use platform_bus::Bus;
