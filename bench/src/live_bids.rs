@@ -27,7 +27,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
-use vocabulary::Amount;
 
 /// How the bids are sent (see the module's documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -50,15 +49,15 @@ impl BidOrder {
 /// When each bid was sent, by auction and by its place on the auction's ladder.
 pub struct BidLog {
     epoch: Instant,
-    base: Amount,
-    step: Amount,
+    base: i64,
+    step: i64,
     /// Microseconds after `epoch` plus one; 0 for a bid not sent.
     sent: Vec<Vec<AtomicU64>>,
 }
 
 impl BidLog {
     /// Room for `per_auction` bids on each of `auctions` auctions.
-    pub fn new(auctions: usize, per_auction: usize, base: Amount, step: Amount) -> Self {
+    pub fn new(auctions: usize, per_auction: usize, base: i64, step: i64) -> Self {
         Self {
             epoch: Instant::now(),
             base,
@@ -70,8 +69,8 @@ impl BidLog {
     }
 
     /// The amount of an auction's `k`-th bid.
-    pub fn amount(&self, k: usize) -> Amount {
-        self.base + self.step * k as Amount
+    pub fn amount(&self, k: usize) -> i64 {
+        self.base + self.step * k as i64
     }
 
     /// Appends the JSON body of the bid at place `k`.
@@ -80,7 +79,7 @@ impl BidLog {
         let _ = write!(out, "{{\"amount\":{}}}", self.amount(k));
     }
 
-    fn place_of(&self, amount: Amount) -> Option<usize> {
+    fn place_of(&self, amount: i64) -> Option<usize> {
         let above = amount.checked_sub(self.base)?;
         (above % self.step == 0).then(|| usize::try_from(above / self.step).ok())?
     }
@@ -96,7 +95,7 @@ impl BidLog {
     }
 
     /// When the bid of `amount` on `auction` was sent, if it was.
-    pub fn sent_at(&self, auction: usize, amount: Amount) -> Option<Instant> {
+    pub fn sent_at(&self, auction: usize, amount: i64) -> Option<Instant> {
         let slot = self.sent.get(auction)?.get(self.place_of(amount)?)?;
         match slot.load(Ordering::Relaxed) {
             0 => None,

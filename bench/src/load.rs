@@ -54,7 +54,10 @@ impl Ladder {
         let group = BIDDERS_PER_AUCTION.min(bidders);
         let turn = (self.bids % group as u64) as usize;
         let bidder = (self.auction * group + turn) % bidders;
-        let amount = self.last_amount + 2 * increments.increment_at(self.last_amount);
+        let increment = increments
+            .increment_at(vocabulary::Amount::minor(self.last_amount))
+            .get();
+        let amount = self.last_amount + 2 * increment;
         self.bids += 1;
         self.last_amount = amount;
         (bidder, amount)
@@ -265,7 +268,8 @@ mod tests {
                 if let Some((b, a)) = last {
                     assert_ne!(b, bidder);
                     // Whatever the price after the previous bid, this one clears it.
-                    assert!(amount >= table.step_above(a), "{amount} after {a}");
+                    let after = table.step_above(vocabulary::Amount::minor(a)).get();
+                    assert!(amount >= after, "{amount} after {a}");
                 }
                 last = Some((bidder, amount));
             }

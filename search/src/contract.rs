@@ -11,7 +11,8 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap()
 }
 
-pub fn terms(price: Amount) -> Terms {
+pub fn terms(price: i64) -> Terms {
+    let price = Amount::minor(price);
     Terms {
         seller_id: UserId::new(),
         currency: Currency::default(),
@@ -22,7 +23,7 @@ pub fn terms(price: Amount) -> Terms {
 }
 
 /// The `List` command's words, listed `minutes` after a fixed time.
-pub fn words(id: AuctionId, title: &str, category: &str, price: Amount, minutes: i64) -> Change {
+pub fn words(id: AuctionId, title: &str, category: &str, price: i64, minutes: i64) -> Change {
     Change::Words {
         auction_id: id,
         terms: terms(price),
@@ -36,13 +37,8 @@ pub fn words(id: AuctionId, title: &str, category: &str, price: Amount, minutes:
 }
 
 /// A public event's state; the auction ends `ends_in` minutes after the fixed time.
-pub fn state(
-    id: AuctionId,
-    seq: i64,
-    status: AuctionStatus,
-    price: Amount,
-    ends_in: i64,
-) -> Change {
+pub fn state(id: AuctionId, seq: i64, status: AuctionStatus, price: i64, ends_in: i64) -> Change {
+    let price = Amount::minor(price);
     Change::State {
         auction_id: id,
         seq,
@@ -59,7 +55,7 @@ pub fn state(
             reserve_met: false,
             winner_id: None,
             final_price: (status == AuctionStatus::Closed).then_some(price),
-            minimum_bid: (!status.is_final()).then_some(price + 100),
+            minimum_bid: (!status.is_final()).then_some(price + Amount::minor(100)),
         },
     }
 }
@@ -141,14 +137,17 @@ pub async fn filters_narrow_the_matches(index: &dyn SearchIndex) {
         ids(
             index,
             q(|q| {
-                q.min_price = Some(95_000);
-                q.max_price = Some(150_000)
+                q.min_price = Some(Amount::minor(95_000));
+                q.max_price = Some(Amount::minor(150_000))
             })
         )
         .await,
         [kr]
     );
-    assert_eq!(ids(index, q(|q| q.max_price = Some(50_000))).await, [book]);
+    assert_eq!(
+        ids(index, q(|q| q.max_price = Some(Amount::minor(50_000)))).await,
+        [book]
+    );
     assert!(ids(index, q(|q| q.status = Some(AuctionStatus::Closed)))
         .await
         .is_empty());
@@ -242,9 +241,9 @@ pub async fn older_state_never_overwrites_newer(index: &dyn SearchIndex) {
     .await;
     put(index, &[state(id, 3, AuctionStatus::Open, 4000, 10)]).await;
     let hit = &index.search(&text("rolex")).await.unwrap().hits[0];
-    assert_eq!((hit.seq, hit.state.current_price), (5, 9000));
+    assert_eq!((hit.seq, hit.state.current_price.get()), (5, 9000));
     assert_eq!(
-        hit.state.minimum_bid,
+        hit.state.minimum_bid.map(Amount::get),
         Some(9100),
         "the newest state's minimum"
     );
@@ -274,7 +273,7 @@ pub async fn words_then_state_merge(index: &dyn SearchIndex) {
     assert_eq!(ids(index, pending.clone()).await, [id]);
     let listed = &index.search(&pending).await.unwrap().hits[0];
     assert_eq!(
-        listed.state.minimum_bid,
+        listed.state.minimum_bid.map(Amount::get),
         Some(500_000),
         "before any event the starting price is the minimum"
     );
@@ -308,12 +307,12 @@ pub async fn state_then_words_merge(index: &dyn SearchIndex) {
         (
             hit.id,
             hit.state.status.as_str(),
-            hit.state.current_price,
+            hit.state.current_price.get(),
             hit.seq
         ),
         (id, "open", 70_000, 3)
     );
-    assert_eq!(hit.terms.starting_price, 50_000);
+    assert_eq!(hit.terms.starting_price.get(), 50_000);
     let stored: AuctionDoc = index.fetch(&[id]).await.unwrap().remove(&id).unwrap();
     assert_eq!(stored.version(), 7);
 }
@@ -357,7 +356,10 @@ pub async fn closed_auction_shows_closed(index: &dyn SearchIndex) {
     put(index, &[state(id, 9, AuctionStatus::Closed, 420_000, 1)]).await;
     let hit = &index.search(&text("갤럭시")).await.unwrap().hits[0];
     assert_eq!(
-        (hit.state.status.as_str(), hit.state.final_price),
+        (
+            hit.state.status.as_str(),
+            hit.state.final_price.map(Amount::get)
+        ),
         ("closed", Some(420_000))
     );
     let ending = SearchQuery {

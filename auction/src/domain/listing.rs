@@ -131,9 +131,9 @@ mod tests {
             title: "  Vintage camera ".into(),
             description: "Works.".into(),
             category: "electronics".into(),
-            starting_price: 10_000,
-            reserve_price: Some(20_000),
-            buy_now_price: Some(50_000),
+            starting_price: Amount::minor(10_000),
+            reserve_price: Some(Amount::minor(20_000)),
+            buy_now_price: Some(Amount::minor(50_000)),
             currency: None,
         }
     }
@@ -212,35 +212,35 @@ mod tests {
     fn prices_must_be_consistent() {
         assert_eq!(
             code(ListingDraft {
-                starting_price: 0,
+                starting_price: Amount::ZERO,
                 ..draft()
             }),
             "invalid_amount"
         );
         assert_eq!(
             code(ListingDraft {
-                reserve_price: Some(5_000),
+                reserve_price: Some(Amount::minor(5_000)),
                 ..draft()
             }),
             "invalid_reserve_price"
         );
         assert_eq!(
             code(ListingDraft {
-                buy_now_price: Some(10_000),
+                buy_now_price: Some(Amount::minor(10_000)),
                 ..draft()
             }),
             "invalid_buy_now_price"
         );
         assert_eq!(
             code(ListingDraft {
-                buy_now_price: Some(15_000),
+                buy_now_price: Some(Amount::minor(15_000)),
                 ..draft()
             }),
             "invalid_buy_now_price"
         );
         let no_reserve = ListingDraft {
             reserve_price: None,
-            buy_now_price: Some(10_001),
+            buy_now_price: Some(Amount::minor(10_001)),
             ..draft()
         };
         assert!(no_reserve.validate().is_ok());

@@ -4,7 +4,7 @@ use crate::domain::{Auction, Category, Cursor, Listing, Window};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
-use vocabulary::{AuctionId, AuctionStatus, Currency, UserId};
+use vocabulary::{Amount, AuctionId, AuctionStatus, Currency, UserId};
 
 /// Every column a view needs, read through the alias `a`.
 pub(crate) const COLUMNS: &str = "a.id, a.seller_id, a.title, a.description, a.category, \
@@ -20,19 +20,19 @@ pub(crate) struct AuctionRow {
     description: String,
     category: String,
     currency: String,
-    starting_price: i64,
-    reserve_price: Option<i64>,
-    buy_now_price: Option<i64>,
+    starting_price: Amount,
+    reserve_price: Option<Amount>,
+    buy_now_price: Option<Amount>,
     status: String,
     starts_at: Option<DateTime<Utc>>,
     ends_at: Option<DateTime<Utc>>,
-    current_price: i64,
+    current_price: Amount,
     bid_count: i64,
     leading_bidder_id: Option<Uuid>,
     reserve_met: bool,
     winner_id: Option<Uuid>,
-    final_price: Option<i64>,
-    minimum_bid: Option<i64>,
+    final_price: Option<Amount>,
+    minimum_bid: Option<Amount>,
     seq: i64,
     created_at: DateTime<Utc>,
     open_requested_at: Option<DateTime<Utc>>,

@@ -8,7 +8,7 @@
 
 use sqlx::PgConnection;
 use uuid::Uuid;
-use vocabulary::{AuctionId, PublicState};
+use vocabulary::{Amount, AuctionId, PublicState};
 
 /// The newest public state seen for one auction.
 #[derive(Clone, Debug)]
@@ -28,7 +28,10 @@ pub async fn apply(conn: &mut PgConnection, updates: &[Update]) -> sqlx::Result<
     let seqs: Vec<i64> = updates.iter().map(|u| u.seq).collect();
     let statuses: Vec<&str> = updates.iter().map(|u| u.state.status.as_str()).collect();
     let ends: Vec<_> = updates.iter().map(|u| u.state.ends_at).collect();
-    let prices: Vec<i64> = updates.iter().map(|u| u.state.current_price).collect();
+    let prices: Vec<i64> = updates
+        .iter()
+        .map(|u| u.state.current_price.get())
+        .collect();
     let counts: Vec<i64> = updates.iter().map(|u| u.state.bid_count).collect();
     let leaders: Vec<Option<Uuid>> = updates
         .iter()
@@ -39,8 +42,14 @@ pub async fn apply(conn: &mut PgConnection, updates: &[Update]) -> sqlx::Result<
         .iter()
         .map(|u| u.state.winner_id.map(|w| w.0))
         .collect();
-    let finals: Vec<Option<i64>> = updates.iter().map(|u| u.state.final_price).collect();
-    let minimums: Vec<Option<i64>> = updates.iter().map(|u| u.state.minimum_bid).collect();
+    let finals: Vec<Option<i64>> = updates
+        .iter()
+        .map(|u| u.state.final_price.map(Amount::get))
+        .collect();
+    let minimums: Vec<Option<i64>> = updates
+        .iter()
+        .map(|u| u.state.minimum_bid.map(Amount::get))
+        .collect();
     let changed = sqlx::query(
         "UPDATE auctions a SET \
              status = CASE WHEN auction_status_rank(u.status) > auction_status_rank(a.status) \

@@ -184,7 +184,7 @@ fn next_offsets(records: &[Record]) -> Vec<(i32, i64)> {
 mod tests {
     use super::*;
     use chrono::Utc;
-    use vocabulary::{AuctionStatus, EventKind, PublicState};
+    use vocabulary::{Amount, AuctionStatus, EventKind, PublicState};
 
     fn record(partition: i32, offset: i64, payload: Vec<u8>) -> Record {
         Record {
@@ -201,7 +201,7 @@ mod tests {
             status: AuctionStatus::Open,
             starts_at: None,
             ends_at: None,
-            current_price: price,
+            current_price: Amount::minor(price),
             bid_count: seq,
             leading_bidder_id: None,
             reserve_met: false,
@@ -233,7 +233,7 @@ mod tests {
         updates.sort_by_key(|u| u.seq);
         assert_eq!(updates.len(), 2);
         assert_eq!(
-            (updates[0].auction_id, updates[0].state.current_price),
+            (updates[0].auction_id, updates[0].state.current_price.get()),
             (a, 300)
         );
         assert_eq!((updates[1].auction_id, updates[1].seq), (b, 7));

@@ -4,6 +4,7 @@ use crate::support::{id_of, listing, spawn_app, user};
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
+use vocabulary::Amount;
 use vocabulary::Command;
 
 #[tokio::test]
@@ -40,9 +41,9 @@ async fn create_returns_a_pending_auction_and_queues_a_list_command() {
             assert_eq!(listing.title, "Vintage film camera");
             assert_eq!(listing.category, "electronics");
             assert_eq!(terms.seller_id, seller.user_id);
-            assert_eq!(terms.starting_price, 10000);
-            assert_eq!(terms.reserve_price, Some(30000));
-            assert_eq!(terms.buy_now_price, Some(90000));
+            assert_eq!(terms.starting_price, Amount::minor(10000));
+            assert_eq!(terms.reserve_price, Some(Amount::minor(30000)));
+            assert_eq!(terms.buy_now_price, Some(Amount::minor(90000)));
             assert_eq!(terms.currency.as_str(), "KRW");
         }
         other => panic!("expected one List command, got {other:?}"),

@@ -5,6 +5,7 @@ use axum::http::{Method, StatusCode};
 use chrono::{Duration as Span, Utc};
 use serde_json::json;
 use std::time::Duration;
+use vocabulary::Amount;
 use vocabulary::{
     AuctionId, AuctionStatus, BidId, Currency, Event, EventKind, PublicState, Terms, UserId,
 };
@@ -12,6 +13,7 @@ use vocabulary::{
 const WITHIN: Duration = Duration::from_secs(10);
 
 fn state(status: AuctionStatus, price: i64, bids: i64, leader: Option<UserId>) -> PublicState {
+    let price = Amount::minor(price);
     PublicState {
         status,
         starts_at: None,
@@ -19,13 +21,13 @@ fn state(status: AuctionStatus, price: i64, bids: i64, leader: Option<UserId>) -
         current_price: price,
         bid_count: bids,
         leading_bidder_id: leader,
-        reserve_met: price >= 30000,
+        reserve_met: price >= Amount::minor(30000),
         winner_id: None,
         final_price: None,
         minimum_bid: match (status.is_final(), leader) {
             (true, _) => None,
             (false, None) => Some(price),
-            (false, Some(_)) => Some(price + 1000),
+            (false, Some(_)) => Some(price + Amount::minor(1000)),
         },
     }
 }
@@ -42,7 +44,7 @@ fn event(auction_id: AuctionId, seq: i64, kind: EventKind) -> Event {
 fn price(bidder: UserId, amount: i64, state: PublicState) -> EventKind {
     EventKind::Price {
         bid_id: BidId::new(),
-        amount,
+        amount: Amount::minor(amount),
         bidder_id: bidder,
         state,
     }
@@ -105,7 +107,7 @@ async fn events_update_the_auction_and_older_ones_are_ignored() {
     app.publish_raw(auction, b"\xff\xfe garbage").await;
     let private = EventKind::Outbid {
         bidder_id: alice,
-        current_price: 99999,
+        current_price: Amount::minor(99999),
     };
     app.publish_event(&event(auction, 9, private)).await;
     let ending = EventKind::Ending {
@@ -134,7 +136,7 @@ async fn events_update_the_auction_and_older_ones_are_ignored() {
     // The read model keeps going after the garbage.
     let mut closed = state(AuctionStatus::Closed, 35000, 2, Some(bob));
     closed.winner_id = Some(bob);
-    closed.final_price = Some(35000);
+    closed.final_price = Some(Amount::minor(35000));
     app.publish_event(&event(auction, 4, EventKind::Closed { state: closed }))
         .await;
     let shown = app.wait_for_auction(&id, WITHIN, |a| a["seq"] == 4).await;
@@ -165,9 +167,9 @@ async fn an_event_never_moves_the_status_back() {
     let terms = Terms {
         seller_id: seller.user_id,
         currency: Currency::default(),
-        starting_price: 10000,
-        reserve_price: Some(30000),
-        buy_now_price: Some(90000),
+        starting_price: Amount::minor(10000),
+        reserve_price: Some(Amount::minor(30000)),
+        buy_now_price: Some(Amount::minor(90000)),
     };
     let listed = EventKind::Listed {
         terms,

@@ -7,6 +7,7 @@ use auction::workers::scheduler::Tick;
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration as Span, Utc};
 use std::time::Duration;
+use vocabulary::Amount;
 use vocabulary::{AuctionStatus, Command, Event, EventKind, PublicState};
 
 pub(crate) fn opened_state(ends_at: DateTime<Utc>) -> PublicState {
@@ -14,7 +15,7 @@ pub(crate) fn opened_state(ends_at: DateTime<Utc>) -> PublicState {
         status: AuctionStatus::Open,
         starts_at: None,
         ends_at: Some(ends_at),
-        current_price: 10000,
+        current_price: Amount::minor(10000),
         bid_count: 0,
         leading_bidder_id: None,
         reserve_met: false,

@@ -13,7 +13,7 @@ use search::domain::query::{SearchQuery, Sort};
 use search::domain::AuctionDoc;
 use search::port::SearchIndex;
 use std::time::Instant;
-use vocabulary::{AuctionId, AuctionStatus, Currency, Listing, PublicState, Terms, UserId};
+use vocabulary::{Amount, AuctionId, AuctionStatus, Currency, Listing, PublicState, Terms, UserId};
 
 #[derive(Parser)]
 #[command(
@@ -133,7 +133,7 @@ const SORTS: [Sort; 5] = [
 
 fn auction(dice: &mut Dice, i: usize) -> AuctionDoc {
     let start = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap() + Span::minutes(i as i64);
-    let price = 1_000 * (1 + dice.below(2_000) as i64);
+    let price = Amount::minor(1_000 * (1 + dice.below(2_000) as i64));
     let status = STATUSES[dice.below(STATUSES.len())];
     let title = format!(
         "{} {} {}",
@@ -189,8 +189,8 @@ fn query(dice: &mut Dice) -> SearchQuery {
     }
     if dice.below(3) == 0 {
         let min = 1_000 * dice.below(1_000) as i64;
-        q.min_price = Some(min);
-        q.max_price = Some(min + 500_000);
+        q.min_price = Some(Amount::minor(min));
+        q.max_price = Some(Amount::minor(min + 500_000));
     }
     q
 }

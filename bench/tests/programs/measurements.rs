@@ -6,6 +6,7 @@ use bench::broker::{self, BrokerConfig};
 use bench::decisions;
 use chrono::Utc;
 use std::time::Duration;
+use vocabulary::Amount;
 
 fn kafka_url() -> String {
     std::env::var("KAFKA_TEST_URL").expect(
@@ -41,7 +42,7 @@ async fn decisions_are_read_back_as_the_bidding_service_stored_them() {
             auction_id: auction,
             bidder_id: bidder,
             kind: BidKind::Bid,
-            amount: Some(1_000 + ms),
+            amount: Some(Amount::minor(1_000 + ms)),
             max_amount: None,
             idempotency_key: None,
             request_hash: None,

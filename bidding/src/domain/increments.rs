@@ -19,7 +19,7 @@ impl IncrementTable {
         let Some(&(first_from, _)) = bands.first() else {
             return Err("an increment table needs at least one band".to_owned());
         };
-        if first_from != 0 {
+        if first_from != Amount::ZERO {
             return Err(format!(
                 "the first increment band must start at 0, not {first_from}"
             ));
@@ -32,7 +32,7 @@ impl IncrementTable {
                 ));
             }
         }
-        if let Some(&(from, increment)) = bands.iter().find(|(_, inc)| *inc <= 0) {
+        if let Some(&(from, increment)) = bands.iter().find(|(_, inc)| !inc.is_positive()) {
             return Err(format!(
                 "the increment from {from} must be positive, not {increment}"
             ));
@@ -82,7 +82,7 @@ impl IncrementTable {
 /// 5,000.00, and 100.00 above.
 impl Default for IncrementTable {
     fn default() -> Self {
-        Self::new(vec![
+        const LADDER: [(i64, i64); 10] = [
             (0, 5),
             (100, 25),
             (500, 50),
@@ -93,7 +93,13 @@ impl Default for IncrementTable {
             (100_000, 2_500),
             (250_000, 5_000),
             (500_000, 10_000),
-        ])
+        ];
+        Self::new(
+            LADDER
+                .iter()
+                .map(|&(from, increment)| (Amount::minor(from), Amount::minor(increment)))
+                .collect(),
+        )
         .expect("the default increment table is well formed")
     }
 }
@@ -115,32 +121,39 @@ impl fmt::Display for IncrementTable {
 mod tests {
     use super::*;
 
+    fn a(minor: i64) -> Amount {
+        Amount::minor(minor)
+    }
+
     #[test]
     fn increments_follow_the_band_the_price_is_in() {
         let table = IncrementTable::parse("0:5,100:25,500:50").unwrap();
-        assert_eq!(table.increment_at(0), 5);
-        assert_eq!(table.increment_at(99), 5);
-        assert_eq!(table.increment_at(100), 25);
-        assert_eq!(table.increment_at(499), 25);
-        assert_eq!(table.increment_at(500), 50);
-        assert_eq!(table.increment_at(1_000_000), 50);
-        assert_eq!(table.increment_at(-3), 5);
-        assert_eq!(table.step_above(120), 145);
+        assert_eq!(table.increment_at(a(0)), a(5));
+        assert_eq!(table.increment_at(a(99)), a(5));
+        assert_eq!(table.increment_at(a(100)), a(25));
+        assert_eq!(table.increment_at(a(499)), a(25));
+        assert_eq!(table.increment_at(a(500)), a(50));
+        assert_eq!(table.increment_at(a(1_000_000)), a(50));
+        assert_eq!(table.increment_at(a(-3)), a(5));
+        assert_eq!(table.step_above(a(120)), a(145));
     }
 
     #[test]
     fn default_table_is_the_ebay_ladder() {
         let table = IncrementTable::default();
-        assert_eq!(table.increment_at(50), 5);
-        assert_eq!(table.increment_at(2_499), 50);
-        assert_eq!(table.increment_at(2_500), 100);
-        assert_eq!(table.increment_at(600_000), 10_000);
+        assert_eq!(table.increment_at(a(50)), a(5));
+        assert_eq!(table.increment_at(a(2_499)), a(50));
+        assert_eq!(table.increment_at(a(2_500)), a(100));
+        assert_eq!(table.increment_at(a(600_000)), a(10_000));
     }
 
     #[test]
     fn parse_accepts_spaces_and_round_trips_through_display() {
         let table = IncrementTable::parse(" 0:5 , 100: 25,500 :50").unwrap();
-        assert_eq!(table.bands(), &[(0, 5), (100, 25), (500, 50)]);
+        assert_eq!(
+            table.bands(),
+            &[(a(0), a(5)), (a(100), a(25)), (a(500), a(50))]
+        );
         assert_eq!(table.to_string(), "0:5,100:25,500:50");
         assert_eq!(IncrementTable::parse(&table.to_string()).unwrap(), table);
     }
@@ -168,6 +181,7 @@ mod tests {
     #[test]
     fn step_above_saturates_instead_of_overflowing() {
         let table = IncrementTable::default();
-        assert_eq!(table.step_above(Amount::MAX), Amount::MAX);
+        let top = Amount::minor(i64::MAX);
+        assert_eq!(table.step_above(top), top);
     }
 }

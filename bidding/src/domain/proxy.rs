@@ -91,57 +91,91 @@ mod tests {
         IncrementTable::parse("0:5,100:25,500:50").unwrap()
     }
 
-    fn bid(bidder_id: UserId, amount: Amount, max_amount: Amount) -> ProxyBid {
+    fn a(minor: i64) -> Amount {
+        Amount::minor(minor)
+    }
+
+    fn bid(bidder_id: UserId, amount: i64, max_amount: i64) -> ProxyBid {
         ProxyBid {
             bidder_id,
-            amount,
-            max_amount,
+            amount: a(amount),
+            max_amount: a(max_amount),
         }
     }
 
-    fn leading(bidder_id: UserId, max_amount: Amount) -> Option<Leader> {
+    fn leading(bidder_id: UserId, max_amount: i64) -> Option<Leader> {
         Some(Leader {
             bidder_id,
-            max_amount,
+            max_amount: a(max_amount),
         })
     }
 
     #[test]
     fn first_bid_leads_at_its_amount() {
         let alice = UserId::new();
-        let got = contest(None, 50, bid(alice, 60, 200), &ladder(), None);
+        let got = contest(None, a(50), bid(alice, 60, 200), &ladder(), None);
         assert_eq!(got.leader, leading(alice, 200).unwrap());
-        assert_eq!((got.price, got.outbid), (60, None));
+        assert_eq!((got.price.get(), got.outbid), (60, None));
     }
 
     #[test]
     fn higher_maximum_takes_the_lead_one_increment_above_the_old_maximum() {
         let (alice, bob) = (UserId::new(), UserId::new());
-        let got = contest(leading(alice, 120), 60, bid(bob, 65, 300), &ladder(), None);
+        let got = contest(
+            leading(alice, 120),
+            a(60),
+            bid(bob, 65, 300),
+            &ladder(),
+            None,
+        );
         assert_eq!(got.leader.bidder_id, bob);
-        assert_eq!((got.price, got.outbid), (145, Some(alice)));
+        assert_eq!((got.price.get(), got.outbid), (145, Some(alice)));
         // The step above the old maximum is capped by the new maximum.
-        let got = contest(leading(alice, 120), 60, bid(bob, 65, 130), &ladder(), None);
-        assert_eq!(got.price, 130);
+        let got = contest(
+            leading(alice, 120),
+            a(60),
+            bid(bob, 65, 130),
+            &ladder(),
+            None,
+        );
+        assert_eq!(got.price.get(), 130);
     }
 
     #[test]
     fn lower_maximum_pushes_the_leader_up_one_increment() {
         let (alice, bob) = (UserId::new(), UserId::new());
-        let got = contest(leading(alice, 300), 60, bid(bob, 65, 90), &ladder(), None);
+        let got = contest(
+            leading(alice, 300),
+            a(60),
+            bid(bob, 65, 90),
+            &ladder(),
+            None,
+        );
         assert_eq!(got.leader, leading(alice, 300).unwrap());
-        assert_eq!((got.price, got.outbid), (95, Some(bob)));
+        assert_eq!((got.price.get(), got.outbid), (95, Some(bob)));
         // Capped by the leader's maximum.
-        let got = contest(leading(alice, 100), 60, bid(bob, 65, 99), &ladder(), None);
-        assert_eq!(got.price, 100);
+        let got = contest(
+            leading(alice, 100),
+            a(60),
+            bid(bob, 65, 99),
+            &ladder(),
+            None,
+        );
+        assert_eq!(got.price.get(), 100);
     }
 
     #[test]
     fn equal_maxima_keep_the_earlier_leader_at_that_maximum() {
         let (alice, bob) = (UserId::new(), UserId::new());
-        let got = contest(leading(alice, 200), 60, bid(bob, 150, 200), &ladder(), None);
+        let got = contest(
+            leading(alice, 200),
+            a(60),
+            bid(bob, 150, 200),
+            &ladder(),
+            None,
+        );
         assert_eq!(got.leader.bidder_id, alice);
-        assert_eq!((got.price, got.outbid), (200, Some(bob)));
+        assert_eq!((got.price.get(), got.outbid), (200, Some(bob)));
     }
 
     #[test]
@@ -149,39 +183,45 @@ mod tests {
         let alice = UserId::new();
         let got = contest(
             leading(alice, 200),
-            60,
+            a(60),
             bid(alice, 65, 500),
             &ladder(),
             None,
         );
         assert_eq!(got.leader, leading(alice, 500).unwrap());
-        assert_eq!((got.price, got.outbid), (60, None));
-        let got = contest(leading(alice, 200), 60, bid(alice, 65, 70), &ladder(), None);
-        assert_eq!(got.leader.max_amount, 200);
+        assert_eq!((got.price.get(), got.outbid), (60, None));
+        let got = contest(
+            leading(alice, 200),
+            a(60),
+            bid(alice, 65, 70),
+            &ladder(),
+            None,
+        );
+        assert_eq!(got.leader.max_amount.get(), 200);
     }
 
     #[test]
     fn a_maximum_reaching_the_reserve_jumps_the_price_to_it() {
         let (alice, bob) = (UserId::new(), UserId::new());
-        let got = contest(None, 50, bid(alice, 60, 1_000), &ladder(), Some(400));
-        assert_eq!(got.price, 400);
-        let got = contest(None, 50, bid(alice, 60, 399), &ladder(), Some(400));
-        assert_eq!(got.price, 60);
+        let got = contest(None, a(50), bid(alice, 60, 1_000), &ladder(), Some(a(400)));
+        assert_eq!(got.price.get(), 400);
+        let got = contest(None, a(50), bid(alice, 60, 399), &ladder(), Some(a(400)));
+        assert_eq!(got.price.get(), 60);
         let got = contest(
             leading(alice, 399),
-            60,
+            a(60),
             bid(alice, 65, 400),
             &ladder(),
-            Some(400),
+            Some(a(400)),
         );
-        assert_eq!(got.price, 400);
+        assert_eq!(got.price.get(), 400);
         let got = contest(
             leading(alice, 150),
-            60,
+            a(60),
             bid(bob, 65, 800),
             &ladder(),
-            Some(400),
+            Some(a(400)),
         );
-        assert_eq!((got.leader.bidder_id, got.price), (bob, 400));
+        assert_eq!((got.leader.bidder_id, got.price.get()), (bob, 400));
     }
 }

@@ -54,7 +54,7 @@ impl AuctionState {
             starts_at: None,
             ends_at: None,
             scheduled_end: None,
-            current_price: 0,
+            current_price: Amount::ZERO,
             bid_count: 0,
             leader: None,
             bidders: BTreeSet::new(),
@@ -227,7 +227,7 @@ fn minimum_bid(
 ) -> Amount {
     match (has_leader, terms) {
         (false, Some(terms)) => terms.starting_price,
-        (false, None) => 0,
+        (false, None) => Amount::ZERO,
         (true, _) => rules.increments.step_above(current_price),
     }
 }
@@ -237,6 +237,10 @@ mod tests {
     use super::super::{apply, IncrementTable};
     use super::*;
     use vocabulary::{BidId, Command, Currency};
+
+    fn a(minor: i64) -> Amount {
+        Amount::minor(minor)
+    }
 
     fn t(s: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_700_000_000 + s, 0).unwrap()
@@ -252,15 +256,15 @@ mod tests {
         let terms = Terms {
             seller_id: seller,
             currency: Currency::default(),
-            starting_price: 80,
+            starting_price: Amount::minor(80),
             reserve_price: None,
-            buy_now_price: Some(1_000),
+            buy_now_price: Some(Amount::minor(1_000)),
         };
         let mut state = AuctionState::new(id);
-        let minimums = |events: &[Event]| -> Vec<Option<Amount>> {
+        let minimums = |events: &[Event]| -> Vec<Option<i64>> {
             events
                 .iter()
-                .filter_map(|e| e.public_state().map(|s| s.minimum_bid))
+                .filter_map(|e| e.public_state().map(|s| s.minimum_bid.map(Amount::get)))
                 .collect()
         };
         let commands = [
@@ -294,11 +298,11 @@ mod tests {
             received_at: t(20),
         };
         // 95 is in the first band: +5. 100 starts the next: +25.
-        let events = apply(&mut state, &bid(95), &rules).events;
+        let events = apply(&mut state, &bid(a(95)), &rules).events;
         assert_eq!(minimums(&events), [Some(100)]);
-        let events = apply(&mut state, &bid(100), &rules).events;
+        let events = apply(&mut state, &bid(a(100)), &rules).events;
         assert_eq!(minimums(&events), [Some(125)]);
-        assert_eq!(state.public().minimum_bid, Some(125));
+        assert_eq!(state.public().minimum_bid, Some(a(125)));
         // A buy-now's price event still shows a minimum; the close after it none.
         let buy = Command::BuyNow {
             auction_id: id,

@@ -251,6 +251,10 @@ mod tests {
     use super::*;
     use vocabulary::{BidId, Currency, UserId};
 
+    fn a(minor: i64) -> Amount {
+        Amount::minor(minor)
+    }
+
     fn t(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap()
     }
@@ -277,9 +281,9 @@ mod tests {
         Terms {
             seller_id: UserId::new(),
             currency: Currency::default(),
-            starting_price: 1_000,
+            starting_price: Amount::minor(1_000),
             reserve_price: None,
-            buy_now_price: Some(50_000),
+            buy_now_price: Some(Amount::minor(50_000)),
         }
     }
 
@@ -289,16 +293,19 @@ mod tests {
         let rules = Rules::default();
         let step = |price| rules.increments.step_above(price);
         let bids = [
-            accepted(4, alice, 1_000, Some(5_000), 0),
+            accepted(4, alice, a(1_000), Some(a(5_000)), 0),
             // Bob's bid under Alice's maximum pushes her up to one step above it.
-            accepted(5, bob, 2_000, None, 10),
+            accepted(5, bob, a(2_000), None, 10),
             // Alice raising her own maximum moves nothing.
-            accepted(6, alice, step(step(2_000)), Some(9_000), 20),
+            accepted(6, alice, step(step(a(2_000))), Some(a(9_000)), 20),
         ];
         let prices = replayed_prices(AuctionId::new(), &terms(), &bids, &rules);
-        assert_eq!(prices, [Some(1_000), Some(step(2_000)), Some(step(2_000))]);
+        assert_eq!(
+            prices,
+            [Some(a(1_000)), Some(step(a(2_000))), Some(step(a(2_000)))]
+        );
         // A bid the rules refuse now (here: under the minimum) gets no price.
-        let refused = [accepted(4, alice, 10, None, 0)];
+        let refused = [accepted(4, alice, a(10), None, 0)];
         assert_eq!(
             replayed_prices(AuctionId::new(), &terms(), &refused, &rules),
             [None]
@@ -309,11 +316,11 @@ mod tests {
     fn points_start_at_the_opening_and_follow_each_change() {
         let alice = UserId::new();
         let bids = [
-            accepted(4, alice, 1_000, None, 0),
-            accepted(6, UserId::new(), 3_000, None, 30),
+            accepted(4, alice, a(1_000), None, 0),
+            accepted(6, UserId::new(), a(3_000), None, 30),
         ];
         let terms = terms();
-        let prices = [Some(1_000), Some(3_000)];
+        let prices = [Some(a(1_000)), Some(a(3_000))];
         let mut auction = AuctionState::new(AuctionId::new());
         let rules = Rules::default();
         for command in [
@@ -338,12 +345,12 @@ mod tests {
             [
                 PricePoint {
                     at: t(-50),
-                    price: 1_000,
+                    price: Amount::minor(1_000),
                     seq: 3
                 },
                 PricePoint {
                     at: t(30),
-                    price: 3_000,
+                    price: Amount::minor(3_000),
                     seq: 6
                 },
             ]
@@ -355,9 +362,9 @@ mod tests {
         let who = UserId::new();
         // t(0) is 09:20:00 UTC on a minute boundary: 1_800_000_000 = 30_000_000 minutes.
         let bids = [
-            accepted(2, who, 1, None, 5),
-            accepted(3, who, 2, None, 59),
-            accepted(4, who, 3, None, 185),
+            accepted(2, who, a(1), None, 5),
+            accepted(3, who, a(2), None, 59),
+            accepted(4, who, a(3), None, 185),
         ];
         let minutes: Vec<(i64, i64)> = bids_per_minute(&bids)
             .iter()

@@ -4,7 +4,7 @@ use crate::support::{spawn_app, terms, user};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration as Span, Utc};
 use serde_json::{json, Value};
-use vocabulary::{AuctionId, Command, Event, EventKind};
+use vocabulary::{Amount, AuctionId, Command, Event, EventKind};
 
 /// The points the analysis must give, read off the published events: the starting price
 /// at the opening, then every `price` event that changed the price.
@@ -98,7 +98,11 @@ async fn analysis_follows_every_published_price_and_counts_the_bids() {
         .collect();
     assert_eq!(
         prices,
-        [&json!(1_000), &json!(step(2_000)), &json!(6_000)],
+        [
+            &json!(1_000),
+            &json!(step(Amount::minor(2_000))),
+            &json!(6_000)
+        ],
         "{analysis}"
     );
     assert_minutes_add_up(&analysis);
@@ -127,7 +131,7 @@ async fn analysis_follows_every_published_price_and_counts_the_bids() {
         };
         let expected = match (state.status.is_final(), state.leading_bidder_id) {
             (true, _) => None,
-            (false, None) => Some(1_000),
+            (false, None) => Some(Amount::minor(1_000)),
             (false, Some(_)) => Some(step(state.current_price)),
         };
         assert_eq!(state.minimum_bid, expected, "{}: {state:?}", event.name());

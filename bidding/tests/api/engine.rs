@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use testkit::TestDatabase;
 use tokio_util::sync::CancellationToken;
 use vocabulary::{
-    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, BidId, Command,
-    Currency, Event, EventKind, Terms, UserId,
+    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, Amount, AuctionId, BidId,
+    Command, Currency, Event, EventKind, Terms, UserId,
 };
 
 const PARTITIONS: i32 = 4;
@@ -73,7 +73,7 @@ async fn open_auction(bus: &dyn Bus, seller: UserId) -> AuctionId {
     let terms = Terms {
         seller_id: seller,
         currency: Currency::default(),
-        starting_price: 1_000,
+        starting_price: Amount::minor(1_000),
         reserve_price: None,
         buy_now_price: None,
     };
@@ -113,7 +113,7 @@ fn bid(auction_id: AuctionId, bidder: UserId, amount: i64) -> Command {
         auction_id,
         bid_id: BidId::new(),
         bidder_id: bidder,
-        amount,
+        amount: Amount::minor(amount),
         max_amount: None,
         received_at: Utc::now(),
     }
@@ -276,7 +276,7 @@ async fn events_left_in_the_outbox_are_relayed_when_a_partition_is_taken_over() 
         at: Utc::now(),
         kind: vocabulary::EventKind::Outbid {
             bidder_id: UserId::new(),
-            current_price: 1_250,
+            current_price: Amount::minor(1_250),
         },
     };
     sqlx::query("INSERT INTO outbox_batches (partition, events) VALUES ($1, $2)")
@@ -406,7 +406,7 @@ mod batch_write {
                 auction_id,
                 bidder_id: UserId::new(),
                 kind: "bid",
-                amount: Some(1_000),
+                amount: Some(Amount::minor(1_000)),
                 max_amount: None,
                 accepted: true,
                 reason: None,

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use vocabulary::{
     topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, Currency, UserId,
 };
-use vocabulary::{Command, Event, Terms};
+use vocabulary::{Amount, Command, Event, Terms};
 
 pub use testkit::user;
 
@@ -224,8 +224,8 @@ pub fn terms(starting_price: i64, buy_now_price: Option<i64>) -> Terms {
     Terms {
         seller_id: UserId::new(),
         currency: Currency::default(),
-        starting_price,
+        starting_price: Amount::minor(starting_price),
         reserve_price: None,
-        buy_now_price,
+        buy_now_price: buy_now_price.map(Amount::minor),
     }
 }

@@ -161,13 +161,13 @@ mod tests {
             status: AuctionStatus::Open,
             starts_at: None,
             ends_at: Some(Utc::now()),
-            current_price: 1500,
+            current_price: Amount::minor(1500),
             bid_count: 2,
             leading_bidder_id: Some(UserId::new()),
             reserve_met: false,
             winner_id: None,
             final_price: None,
-            minimum_bid: Some(1550),
+            minimum_bid: Some(Amount::minor(1550)),
         }
     }
 
@@ -175,9 +175,9 @@ mod tests {
         Terms {
             seller_id: UserId::new(),
             currency: Currency::default(),
-            starting_price: 1000,
-            reserve_price: Some(987_654),
-            buy_now_price: Some(9000),
+            starting_price: Amount::minor(1000),
+            reserve_price: Some(Amount::minor(987_654)),
+            buy_now_price: Some(Amount::minor(9000)),
         }
     }
 
@@ -239,8 +239,11 @@ mod tests {
             BidId::new()
         );
         let update = AuctionUpdate::stored(&old_price).unwrap();
-        assert_eq!((update.terms, update.amount), (None, Some(1200)));
-        assert_eq!(update.state.current_price, 1200);
+        assert_eq!(
+            (update.terms, update.amount),
+            (None, Some(Amount::minor(1200)))
+        );
+        assert_eq!(update.state.current_price, Amount::minor(1200));
     }
 
     #[test]

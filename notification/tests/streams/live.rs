@@ -1,6 +1,7 @@
 //! A fresh connection: snapshot first, then the live events, and what bad requests get.
 
 use crate::support::*;
+use vocabulary::Amount;
 use vocabulary::{AuctionId, EventKind, UserId};
 
 #[tokio::test]
@@ -171,7 +172,7 @@ async fn malformed_bus_messages_are_skipped() {
     auction
         .notice(EventKind::Outbid {
             bidder_id: UserId::new(),
-            current_price: 1,
+            current_price: Amount::minor(1),
         })
         .await;
     auction.bid(UserId::new(), 11_000).await;

@@ -5,6 +5,7 @@ use crate::support::*;
 use notification::Config;
 use platform_core::Identity;
 use std::time::Duration;
+use vocabulary::Amount;
 use vocabulary::BidId;
 use vocabulary::{Event, EventKind, RejectReason};
 
@@ -34,15 +35,15 @@ async fn notices_reach_only_their_recipient() {
         .notice(EventKind::BidAccepted {
             bid_id,
             bidder_id: alice.user_id,
-            amount: 12_000,
-            current_price: 12_000,
+            amount: Amount::minor(12_000),
+            current_price: Amount::minor(12_000),
             leading: true,
         })
         .await;
     auction
         .notice(EventKind::Outbid {
             bidder_id: bob.user_id,
-            current_price: 12_000,
+            current_price: Amount::minor(12_000),
         })
         .await;
     auction
@@ -56,14 +57,14 @@ async fn notices_reach_only_their_recipient() {
     auction
         .notice(EventKind::Won {
             bidder_id: alice.user_id,
-            final_price: 12_000,
+            final_price: Amount::minor(12_000),
         })
         .await;
     auction
         .notice(EventKind::AuctionClosedFor {
             bidder_id: bob.user_id,
             winner_id: Some(alice.user_id),
-            final_price: Some(12_000),
+            final_price: Some(Amount::minor(12_000)),
         })
         .await;
 
@@ -163,14 +164,14 @@ async fn private_streams_resume_and_drop_duplicates() {
         bidder_id: alice.user_id,
         current_price: price,
     };
-    let first = auction.notice(outbid(11_000)).await;
+    let first = auction.notice(outbid(Amount::minor(11_000))).await;
     auction.publish(&first).await;
     let got = stream.next_event().await;
     assert_eq!(got.data["currentPrice"], 11_000);
     drop(stream);
 
-    auction.notice(outbid(12_000)).await;
-    auction.notice(outbid(13_000)).await;
+    auction.notice(outbid(Amount::minor(12_000))).await;
+    auction.notice(outbid(Amount::minor(13_000))).await;
     let mut resumed = my_stream(&service, &alice, Some(got.seq())).await;
     let prices: Vec<i64> = resumed
         .events(2)
@@ -201,7 +202,7 @@ async fn the_private_stream_ends_when_the_token_expires() {
     auction
         .notice(EventKind::Outbid {
             bidder_id: short.user_id,
-            current_price: 11_000,
+            current_price: Amount::minor(11_000),
         })
         .await;
     assert_eq!(stream.next_event().await.name, "outbid");
@@ -225,7 +226,7 @@ async fn outbid_dated_ahead(auction: &Auction, who: &Identity, current_price: i6
         at: chrono::Utc::now() + chrono::Duration::hours(1),
         kind: EventKind::Outbid {
             bidder_id: who.user_id,
-            current_price,
+            current_price: Amount::minor(current_price),
         },
     };
     auction.publish(&event).await;

@@ -13,6 +13,7 @@ use testkit::TestDatabase;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use vocabulary::Amount;
 
 pub use testkit::identities::headers as identity_headers;
 pub use testkit::sse::{text_until, SseClient};
@@ -147,7 +148,7 @@ impl Auction {
                 status: AuctionStatus::Pending,
                 starts_at: None,
                 ends_at: None,
-                current_price: 10_000,
+                current_price: Amount::minor(10_000),
                 bid_count: 0,
                 leading_bidder_id: None,
                 reserve_met: false,
@@ -160,9 +161,9 @@ impl Auction {
         let terms = Terms {
             seller_id: auction.seller,
             currency: Currency::default(),
-            starting_price: 10_000,
-            reserve_price: Some(30_000),
-            buy_now_price: Some(90_000),
+            starting_price: Amount::minor(10_000),
+            reserve_price: Some(Amount::minor(30_000)),
+            buy_now_price: Some(Amount::minor(90_000)),
         };
         let state = auction.state.clone();
         auction
@@ -188,10 +189,11 @@ impl Auction {
 
     /// An accepted bid: a `price` event.
     pub async fn bid(&mut self, bidder: UserId, amount: i64) -> Event {
+        let amount = Amount::minor(amount);
         self.state.current_price = amount;
         self.state.bid_count += 1;
         self.state.leading_bidder_id = Some(bidder);
-        self.state.reserve_met = amount >= 30_000;
+        self.state.reserve_met = amount >= Amount::minor(30_000);
         let state = self.state.clone();
         self.public(EventKind::Price {
             bid_id: BidId::new(),
@@ -206,7 +208,7 @@ impl Auction {
     pub async fn bids(&mut self, n: usize) -> i64 {
         let bidder = UserId::new();
         for _ in 0..n {
-            let amount = self.state.current_price + 100;
+            let amount = (self.state.current_price + Amount::minor(100)).get();
             self.bid(bidder, amount).await;
         }
         self.seq

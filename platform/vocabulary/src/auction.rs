@@ -192,8 +192,8 @@ mod tests {
         Terms {
             seller_id: seller,
             currency: Currency::default(),
-            starting_price: 10_000,
-            reserve_price: Some(987_654),
+            starting_price: Amount::minor(10_000),
+            reserve_price: Some(Amount::minor(987_654)),
             buy_now_price: None,
         }
     }

@@ -1,19 +1,142 @@
 //! Money is an integer count of the currency's smallest unit; never a float.
 
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::RefOr;
 
-/// An amount in the currency's smallest unit (cents, won, ...).
-pub type Amount = i64;
+/// An amount in the currency's smallest unit (cents, won, ...): a whole number, never a
+/// float. On the wire and in the database it is a plain integer (`i64`).
+///
+/// Arithmetic on amounts stays among amounts (adding a count of minor units is spelled
+/// [`Amount::minor`]); [`Amount::saturating_add`] and friends are there for the bid rules,
+/// which must never overflow.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
+#[serde(transparent)]
+pub struct Amount(i64);
 
-/// Largest amount the platform accepts anywhere (10^13 minor units): far above any real
-/// auction and far below overflow when increments are added.
-pub const MAX_AMOUNT: Amount = 10_000_000_000_000;
+impl Amount {
+    pub const ZERO: Amount = Amount(0);
+
+    /// Largest amount the platform accepts anywhere (10^13 minor units): far above any
+    /// real auction and far below overflow when increments are added.
+    pub const MAX: Amount = Amount(MAX_AMOUNT);
+
+    /// `minor` units of the currency (cents, won, ...).
+    pub const fn minor(minor: i64) -> Self {
+        Self(minor)
+    }
+
+    /// The count of minor units.
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+
+    /// True when this is a price the platform can hold: positive and not absurd.
+    pub const fn is_valid(self) -> bool {
+        self.0 > 0 && self.0 <= MAX_AMOUNT
+    }
+
+    pub const fn is_positive(self) -> bool {
+        self.0 > 0
+    }
+
+    pub const fn saturating_add(self, other: Amount) -> Amount {
+        Amount(self.0.saturating_add(other.0))
+    }
+
+    pub const fn saturating_sub(self, other: Amount) -> Amount {
+        Amount(self.0.saturating_sub(other.0))
+    }
+
+    pub const fn checked_add(self, other: Amount) -> Option<Amount> {
+        match self.0.checked_add(other.0) {
+            Some(sum) => Some(Amount(sum)),
+            None => None,
+        }
+    }
+
+    pub const fn checked_sub(self, other: Amount) -> Option<Amount> {
+        match self.0.checked_sub(other.0) {
+            Some(difference) => Some(Amount(difference)),
+            None => None,
+        }
+    }
+}
+
+impl From<Amount> for i64 {
+    fn from(amount: Amount) -> i64 {
+        amount.0
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for Amount {
+    type Err = std::num::ParseIntError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(Amount)
+    }
+}
+
+impl std::ops::Add for Amount {
+    type Output = Amount;
+    fn add(self, other: Amount) -> Amount {
+        Amount(self.0 + other.0)
+    }
+}
+
+impl std::ops::Sub for Amount {
+    type Output = Amount;
+    fn sub(self, other: Amount) -> Amount {
+        Amount(self.0 - other.0)
+    }
+}
+
+impl std::ops::AddAssign for Amount {
+    fn add_assign(&mut self, other: Amount) {
+        self.0 += other.0;
+    }
+}
+
+impl std::ops::SubAssign for Amount {
+    fn sub_assign(&mut self, other: Amount) {
+        self.0 -= other.0;
+    }
+}
+
+impl std::iter::Sum for Amount {
+    fn sum<I: Iterator<Item = Amount>>(iter: I) -> Amount {
+        Amount(iter.map(|a| a.0).sum())
+    }
+}
+
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .description(Some("A whole amount in the currency's smallest unit."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Amount {}
+
+/// [`Amount::MAX`] in minor units.
+pub const MAX_AMOUNT: i64 = 10_000_000_000_000;
 
 /// True when `amount` is a price the platform can hold: positive and not absurd.
 pub fn is_valid_amount(amount: Amount) -> bool {
-    amount > 0 && amount <= MAX_AMOUNT
+    amount.is_valid()
 }
 
 /// The OpenAPI schema of an amount [`is_valid_amount`] accepts (a price, a bid), for
@@ -98,11 +221,21 @@ mod tests {
 
     #[test]
     fn amounts_must_be_positive_and_bounded() {
-        assert!(!is_valid_amount(0));
-        assert!(!is_valid_amount(-5));
-        assert!(is_valid_amount(1));
-        assert!(is_valid_amount(MAX_AMOUNT));
-        assert!(!is_valid_amount(MAX_AMOUNT + 1));
+        assert!(!Amount::ZERO.is_valid());
+        assert!(!Amount::minor(-5).is_valid());
+        assert!(Amount::minor(1).is_valid());
+        assert!(Amount::MAX.is_valid());
+        assert!(!Amount::minor(MAX_AMOUNT + 1).is_valid());
+    }
+
+    #[test]
+    fn an_amount_is_a_plain_integer_on_the_wire() {
+        let amount = Amount::minor(12_500);
+        assert_eq!(serde_json::to_string(&amount).unwrap(), "12500");
+        assert_eq!(serde_json::from_str::<Amount>("12500").unwrap(), amount);
+        assert!(serde_json::from_str::<Amount>("12.5").is_err());
+        assert_eq!("12500".parse::<Amount>().unwrap(), amount);
+        assert_eq!(amount.to_string(), "12500");
     }
 
     #[test]

@@ -238,8 +238,8 @@ mod tests {
             auction_id: AuctionId::new(),
             bid_id: BidId::new(),
             bidder_id: UserId::new(),
-            amount: 1000,
-            max_amount: Some(2000),
+            amount: Amount::minor(1000),
+            max_amount: Some(Amount::minor(2000)),
             received_at: Utc::now(),
         };
         let json = serde_json::to_string(&cmd).unwrap();
@@ -257,7 +257,7 @@ mod tests {
             at: Utc::now(),
             kind: EventKind::Outbid {
                 bidder_id: bidder,
-                current_price: 10,
+                current_price: Amount::minor(10),
             },
         };
         assert_eq!(ev.recipient(), Some(bidder));
@@ -294,13 +294,13 @@ mod tests {
             status: AuctionStatus::Open,
             starts_at: Some(Utc::now()),
             ends_at: Some(Utc::now()),
-            current_price: 1_200,
+            current_price: Amount::minor(1_200),
             bid_count: 3,
             leading_bidder_id: Some(UserId::new()),
             reserve_met: true,
             winner_id: None,
             final_price: None,
-            minimum_bid: Some(1_300),
+            minimum_bid: Some(Amount::minor(1_300)),
         }
     }
 
@@ -308,8 +308,8 @@ mod tests {
         Terms {
             seller_id: UserId::new(),
             currency: Currency::default(),
-            starting_price: 100,
-            reserve_price: Some(5_000),
+            starting_price: Amount::minor(100),
+            reserve_price: Some(Amount::minor(5_000)),
             buy_now_price: None,
         }
     }
@@ -331,7 +331,7 @@ mod tests {
             EventKind::Opened { state: state() },
             EventKind::Price {
                 bid_id: bid,
-                amount: 1_200,
+                amount: Amount::minor(1_200),
                 bidder_id: bidder,
                 state: state(),
             },
@@ -341,8 +341,8 @@ mod tests {
             EventKind::BidAccepted {
                 bid_id: bid,
                 bidder_id: bidder,
-                amount: 1_200,
-                current_price: 1_100,
+                amount: Amount::minor(1_200),
+                current_price: Amount::minor(1_100),
                 leading: false,
             },
             EventKind::BidRejected {
@@ -352,16 +352,16 @@ mod tests {
             },
             EventKind::Outbid {
                 bidder_id: bidder,
-                current_price: 1_300,
+                current_price: Amount::minor(1_300),
             },
             EventKind::Won {
                 bidder_id: bidder,
-                final_price: 1_300,
+                final_price: Amount::minor(1_300),
             },
             EventKind::AuctionClosedFor {
                 bidder_id: bidder,
                 winner_id: Some(UserId::new()),
-                final_price: Some(1_300),
+                final_price: Some(Amount::minor(1_300)),
             },
             EventKind::AuctionClosedFor {
                 bidder_id: bidder,
@@ -413,7 +413,7 @@ mod tests {
                 auction_id,
                 bid_id: BidId::new(),
                 bidder_id: UserId::new(),
-                amount: 10,
+                amount: Amount::minor(10),
                 max_amount: None,
                 received_at: at,
             },
@@ -451,8 +451,8 @@ mod tests {
                 auction_id: AuctionId::new(),
                 bid_id: BidId::new(),
                 bidder_id: bidder,
-                amount: 5,
-                max_amount: Some(9),
+                amount: Amount::minor(5),
+                max_amount: Some(Amount::minor(9)),
                 received_at: Utc::now(),
             })
             .unwrap(),
@@ -470,8 +470,8 @@ mod tests {
                 kind: EventKind::BidAccepted {
                     bid_id: BidId::new(),
                     bidder_id: bidder,
-                    amount: 5,
-                    current_price: 5,
+                    amount: Amount::minor(5),
+                    current_price: Amount::minor(5),
                     leading: true,
                 },
             })
@@ -482,7 +482,7 @@ mod tests {
                 at: Utc::now(),
                 kind: EventKind::Price {
                     bid_id: BidId::new(),
-                    amount: 5,
+                    amount: Amount::minor(5),
                     bidder_id: bidder,
                     state: state(),
                 },
@@ -504,14 +504,16 @@ mod tests {
             "bidderId":"0193a000-0000-7000-8000-000000000003","amount":1500,
             "maxAmount":2000,"receivedAt":"2026-11-21T09:00:00Z"}"#;
         match serde_json::from_str::<Command>(bid).unwrap() {
-            Command::PlaceBid { max_amount, .. } => assert_eq!(max_amount, Some(2000)),
+            Command::PlaceBid { max_amount, .. } => {
+                assert_eq!(max_amount, Some(Amount::minor(2000)))
+            }
             other => panic!("read as {other:?}"),
         }
         let won = r#"{"auctionId":"0193a000-0000-7000-8000-000000000001","seq":4,
             "at":"2026-11-21T09:00:00Z","type":"won",
             "bidderId":"0193a000-0000-7000-8000-000000000003","finalPrice":1500}"#;
         match serde_json::from_str::<Event>(won).unwrap().kind {
-            EventKind::Won { final_price, .. } => assert_eq!(final_price, 1500),
+            EventKind::Won { final_price, .. } => assert_eq!(final_price, Amount::minor(1500)),
             other => panic!("read as {other:?}"),
         }
     }
@@ -530,7 +532,10 @@ mod tests {
             "winnerId":null,"finalPrice":null,"minimumBid":1600},"unknown":[1,{"a":2}]}"#;
         let event: Event = serde_json::from_str(price).unwrap();
         assert_eq!((event.seq, event.name()), (4, "price"));
-        assert_eq!(event.public_state().unwrap().minimum_bid, Some(1600));
+        assert_eq!(
+            event.public_state().unwrap().minimum_bid,
+            Some(Amount::minor(1600))
+        );
         let list = r#"{"type":"list","auction_id":"0193a000-0000-7000-8000-000000000001",
             "terms":{"sellerId":"0193a000-0000-7000-8000-000000000003","currency":"KRW",
             "startingPrice":100,"reservePrice":null,"buyNowPrice":null},

@@ -137,7 +137,7 @@ impl AuctionDoc {
         match (&self.state, &self.terms) {
             (Some(s), _) => s.current_price,
             (None, Some(t)) => t.starting_price,
-            (None, None) => 0,
+            (None, None) => Amount::ZERO,
         }
     }
 

@@ -100,7 +100,7 @@ impl SearchParams {
         }
         let category = self.category.filter(|c| !c.is_empty());
         for (name, price) in [("minPrice", self.min_price), ("maxPrice", self.max_price)] {
-            if price.is_some_and(|p| p < 0) {
+            if price.is_some_and(|p| p < Amount::ZERO) {
                 return Err(invalid(format!("{name} must not be negative")));
             }
         }
@@ -208,12 +208,12 @@ mod tests {
                 ..Default::default()
             },
             SearchParams {
-                min_price: Some(10),
-                max_price: Some(5),
+                min_price: Some(Amount::minor(10)),
+                max_price: Some(Amount::minor(5)),
                 ..Default::default()
             },
             SearchParams {
-                min_price: Some(-1),
+                min_price: Some(Amount::minor(-1)),
                 ..Default::default()
             },
             SearchParams {

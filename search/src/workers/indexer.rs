@@ -262,6 +262,7 @@ mod tests {
     use platform_bus::memory::MemoryBus;
     use std::collections::HashMap;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use vocabulary::Amount;
     use vocabulary::{AuctionId, AuctionStatus, BidId, PublicState, UserId};
 
     /// The in-memory index, counting the calls that write documents.
@@ -302,13 +303,13 @@ mod tests {
             status: AuctionStatus::Open,
             starts_at: Some(chrono::Utc::now()),
             ends_at: Some(chrono::Utc::now() + chrono::Duration::hours(1)),
-            current_price: 1_000 + seq,
+            current_price: Amount::minor(1_000 + seq),
             bid_count: seq,
             leading_bidder_id: Some(bidder),
             reserve_met: true,
             winner_id: None,
             final_price: None,
-            minimum_bid: Some(1_100 + seq),
+            minimum_bid: Some(Amount::minor(1_100 + seq)),
         };
         let event = Event {
             auction_id,
@@ -316,7 +317,7 @@ mod tests {
             at: chrono::Utc::now(),
             kind: EventKind::Price {
                 bid_id: BidId::new(),
-                amount: 1_000 + seq,
+                amount: Amount::minor(1_000 + seq),
                 bidder_id: bidder,
                 state,
             },
@@ -413,7 +414,10 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         let found = index.fetch(&[id]).await.unwrap();
-        assert_eq!(found[&id].state.as_ref().unwrap().current_price, 1_001);
+        assert_eq!(
+            found[&id].state.as_ref().unwrap().current_price,
+            Amount::minor(1_001)
+        );
 
         shutdown.cancel();
         task.await.unwrap().unwrap();
@@ -463,7 +467,7 @@ mod tests {
                 .get(&id)
                 .and_then(|d| d.state.as_ref())
                 .map(|s| s.current_price)
-                == Some(1_020)
+                == Some(Amount::minor(1_020))
             {
                 break;
             }

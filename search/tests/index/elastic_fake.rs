@@ -14,7 +14,7 @@ use search::domain::AuctionDoc;
 use search::port::{apply, SearchIndex};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use vocabulary::{AuctionId, AuctionStatus};
+use vocabulary::{Amount, AuctionId, AuctionStatus};
 
 #[derive(Default)]
 struct Cluster {
@@ -271,7 +271,7 @@ async fn writes_on_condition_and_treats_conflicts_as_refusals() {
     );
     assert_eq!(bulks(&cluster).len(), 2);
     let stored = index.fetch(&[id]).await.unwrap().remove(&id).unwrap();
-    assert_eq!((stored.seq, stored.current_price()), (5, 6000));
+    assert_eq!((stored.seq, stored.current_price().get()), (5, 6000));
 }
 
 /// The race that external versions could not see: the words and a newer state, each merged
@@ -341,8 +341,8 @@ async fn sends_text_filters_sorts_and_aggs_and_reads_hits_and_facets() {
     let q = SearchQuery {
         text: Some("air force".into()),
         category: Some("shoes".into()),
-        min_price: Some(100),
-        max_price: Some(9000),
+        min_price: Some(Amount::minor(100)),
+        max_price: Some(Amount::minor(9000)),
         sort: Sort::PriceAsc,
         page: 3,
         size: 10,
@@ -354,7 +354,7 @@ async fn sends_text_filters_sorts_and_aggs_and_reads_hits_and_facets() {
     assert_eq!(
         (
             page.hits[0].state.status.as_str(),
-            page.hits[0].state.current_price
+            page.hits[0].state.current_price.get()
         ),
         ("open", 7000)
     );

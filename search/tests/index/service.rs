@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 use vocabulary::{
-    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, AuctionId, AuctionStatus,
-    BidId, Command, Event, EventKind, Listing, PublicState, UserId,
+    topics::COMMANDS as COMMAND_TOPIC, topics::EVENTS as EVENT_TOPIC, Amount, AuctionId,
+    AuctionStatus, BidId, Command, Event, EventKind, Listing, PublicState, UserId,
 };
 
 struct Service {
@@ -108,7 +108,7 @@ impl Seller {
             status: AuctionStatus::Pending,
             starts_at: None,
             ends_at: None,
-            current_price: price,
+            current_price: Amount::minor(price),
             bid_count: 0,
             leading_bidder_id: None,
             reserve_met: false,
@@ -160,6 +160,7 @@ impl Seller {
 
     async fn bid(&mut self, amount: i64) {
         let bidder = UserId::new();
+        let amount = Amount::minor(amount);
         self.state.status = AuctionStatus::Open;
         self.state.current_price = amount;
         self.state.bid_count += 1;

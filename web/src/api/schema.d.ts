@@ -362,6 +362,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Format: int64
+         * @description A whole amount in the currency's smallest unit.
+         */
+        Amount: number;
         AuctionAnalysis: {
             auctionId: components["schemas"]["AuctionId"];
             /**
@@ -374,13 +379,13 @@ export interface components {
              *     last, minutes without bids included as 0.
              */
             bidsPerMinute: components["schemas"]["MinuteCount"][];
-            finalPrice?: null | components["schemas"]["i64"];
+            finalPrice?: null | components["schemas"]["Amount"];
             /**
              * @description Every change of the public price, in `seq` order: first the starting price when
              *     the auction opened, then each accepted bid that moved the price.
              */
             pricePoints: components["schemas"]["PricePoint"][];
-            startingPrice: components["schemas"]["i64"];
+            startingPrice: components["schemas"]["Amount"];
             /**
              * @description `pending | scheduled | open | closed | cancelled`, as the engine has it.
              * @example closed
@@ -430,7 +435,7 @@ export interface components {
          *     `listed` the listing itself (its public terms and its words).
          */
         AuctionUpdate: components["schemas"]["PublicState"] & (null | components["schemas"]["Terms"]) & (null | components["schemas"]["Listing"]) & {
-            amount?: null | components["schemas"]["i64"];
+            amount?: null | components["schemas"]["Amount"];
             /**
              * Format: date-time
              * @description When the engine emitted the event.
@@ -470,7 +475,7 @@ export interface components {
             items: components["schemas"]["BidHistoryItem"][];
         };
         BidHistoryItem: {
-            amount: components["schemas"]["i64"];
+            amount: components["schemas"]["Amount"];
             /** @description A pseudonym stable within one auction; never the account id. */
             bidder: string;
             bidId: components["schemas"]["BidId"];
@@ -485,12 +490,12 @@ export interface components {
          */
         BidId: string;
         BidView: {
-            amount?: null | components["schemas"]["i64"];
+            amount?: null | components["schemas"]["Amount"];
             auctionId: components["schemas"]["AuctionId"];
             bidId: components["schemas"]["BidId"];
             /** @description `bid` or `buy_now`. */
             kind: string;
-            maxAmount?: null | components["schemas"]["i64"];
+            maxAmount?: null | components["schemas"]["Amount"];
             /** Format: date-time */
             placedAt: string;
             reason?: string | null;
@@ -558,8 +563,6 @@ export interface components {
                 [key: string]: number;
             };
         };
-        /** Format: int64 */
-        i64: number;
         /**
          * @description The words of a listing, carried on the `List` command so that readers of the command
          *     log (the search indexer) learn them without asking the auction service. The engine
@@ -616,7 +619,7 @@ export interface components {
              * @description When the price became this: the opening, or when the bid was received.
              */
             at: string;
-            price: components["schemas"]["i64"];
+            price: components["schemas"]["Amount"];
             /**
              * Format: int64
              * @description The `seq` of the event that published it (`opened` or `price`).
@@ -631,12 +634,12 @@ export interface components {
             /** Format: int64 */
             bidCount: number;
             /** @description The starting price until the first accepted bid. */
-            currentPrice: components["schemas"]["i64"];
+            currentPrice: components["schemas"]["Amount"];
             /** Format: date-time */
             endsAt?: string | null;
-            finalPrice?: null | components["schemas"]["i64"];
+            finalPrice?: null | components["schemas"]["Amount"];
             leadingBidderId?: null | components["schemas"]["UserId"];
-            minimumBid?: null | components["schemas"]["i64"];
+            minimumBid?: null | components["schemas"]["Amount"];
             reserveMet: boolean;
             /** Format: date-time */
             startsAt?: string | null;
@@ -689,12 +692,12 @@ export interface components {
         Sort: "relevance" | "ending_soon" | "price_asc" | "price_desc" | "newest";
         /** @description What a seller offers, fixed when the listing is created. */
         Terms: {
-            buyNowPrice?: null | components["schemas"]["i64"];
+            buyNowPrice?: null | components["schemas"]["Amount"];
             currency: components["schemas"]["Currency"];
-            reservePrice?: null | components["schemas"]["i64"];
+            reservePrice?: null | components["schemas"]["Amount"];
             sellerId: components["schemas"]["UserId"];
             /** @description In the currency's smallest unit. */
-            startingPrice: components["schemas"]["i64"];
+            startingPrice: components["schemas"]["Amount"];
         };
         /**
          * Format: uuid
@@ -1891,9 +1894,9 @@ export interface operations {
                 /** @description A listing category (see `Category`); one no listing has matches nothing. */
                 category?: string;
                 /** @description Highest current price. */
-                maxPrice?: components["schemas"]["i64"];
+                maxPrice?: components["schemas"]["Amount"];
                 /** @description Lowest current price; not above `maxPrice`. */
-                minPrice?: components["schemas"]["i64"];
+                minPrice?: components["schemas"]["Amount"];
                 /** @description 1-based, default 1; `page × size` at most 10,000. */
                 page?: number;
                 /**

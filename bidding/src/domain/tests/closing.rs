@@ -6,23 +6,23 @@ use vocabulary::AuctionStatus;
 fn with_reserve(reserve: Amount) -> Auction {
     Auction::open_with(|seller| Terms {
         reserve_price: Some(reserve),
-        ..terms(seller, 50)
+        ..terms(seller, a(50))
     })
 }
 
 fn with_buy_now(buy_now: Amount) -> Auction {
     Auction::open_with(|seller| Terms {
         buy_now_price: Some(buy_now),
-        ..terms(seller, 50)
+        ..terms(seller, a(50))
     })
 }
 
 #[test]
 fn reserve_not_met_closes_without_a_winner() {
-    let mut auction = with_reserve(400);
+    let mut auction = with_reserve(a(400));
     let (alice, bob) = (UserId::new(), UserId::new());
-    auction.bid(alice, 100, None, 10);
-    auction.bid(bob, 200, Some(399), 20);
+    auction.bid(alice, a(100), None, 10);
+    auction.bid(bob, a(200), Some(a(399)), 20);
     assert!(!auction.state.public().reserve_met);
     let decision = auction.close(END);
     let public = auction.state.public();
@@ -41,32 +41,32 @@ fn reserve_not_met_closes_without_a_winner() {
 
 #[test]
 fn a_maximum_reaching_the_reserve_jumps_the_price_to_it() {
-    let mut auction = with_reserve(400);
+    let mut auction = with_reserve(a(400));
     let (alice, bob) = (UserId::new(), UserId::new());
-    auction.bid(alice, 60, Some(250), 10);
-    assert_eq!(auction.price(), 60);
+    auction.bid(alice, a(60), Some(a(250)), 10);
+    assert_eq!(auction.price(), a(60));
     assert!(!auction.state.public().reserve_met);
     // Alice raises her own maximum past the reserve: the price jumps to it.
-    auction.bid(alice, 65, Some(450), 20);
-    assert_eq!(auction.price(), 400);
+    auction.bid(alice, a(65), Some(a(450)), 20);
+    assert_eq!(auction.price(), a(400));
     assert!(auction.state.public().reserve_met);
     // A newcomer with a bigger maximum pays one increment (25 at 450) over Alice's.
-    auction.bid(bob, 450, Some(900), 30);
-    assert_eq!((auction.leader(), auction.price()), (Some(bob), 475));
+    auction.bid(bob, a(450), Some(a(900)), 30);
+    assert_eq!((auction.leader(), auction.price()), (Some(bob), a(475)));
 }
 
 #[test]
 fn reserve_met_closes_with_the_leader_as_winner() {
-    let mut auction = with_reserve(400);
+    let mut auction = with_reserve(a(400));
     let (alice, bob) = (UserId::new(), UserId::new());
-    auction.bid(alice, 60, None, 10);
-    auction.bid(bob, 300, Some(1_000), 20);
-    assert_eq!(auction.price(), 400);
+    auction.bid(alice, a(60), None, 10);
+    auction.bid(bob, a(300), Some(a(1_000)), 20);
+    assert_eq!(auction.price(), a(400));
     let decision = auction.close(END);
     let public = auction.state.public();
     assert_eq!(
         (public.winner_id, public.final_price),
-        (Some(bob), Some(400))
+        (Some(bob), Some(a(400)))
     );
     assert_eq!(names(&decision), ["closed", "won", "auction.closed"]);
     assert_eq!(recipients(&decision, "won"), [bob]);
@@ -78,7 +78,7 @@ fn reserve_met_closes_with_the_leader_as_winner() {
 fn a_late_price_change_extends_the_end_up_to_the_cap() {
     let mut auction = Auction::open();
     let (alice, bob) = (UserId::new(), UserId::new());
-    let decision = auction.bid(alice, 50, None, END - 30);
+    let decision = auction.bid(alice, a(50), None, END - 30);
     assert_eq!(names(&decision), ["price", "bid.accepted", "extended"]);
     assert_eq!(auction.state.ends_at(), Some(t(END + 30)));
     let extended = decision.events[2].public_state().unwrap();
@@ -109,7 +109,7 @@ fn a_late_price_change_extends_the_end_up_to_the_cap() {
 #[test]
 fn bids_before_the_window_do_not_extend() {
     let mut auction = Auction::open();
-    let decision = auction.bid(UserId::new(), 50, None, END - 60);
+    let decision = auction.bid(UserId::new(), a(50), None, END - 60);
     assert_eq!(names(&decision), ["price", "bid.accepted"]);
     assert_eq!(auction.state.ends_at(), Some(t(END)));
 }
@@ -117,8 +117,8 @@ fn bids_before_the_window_do_not_extend() {
 #[test]
 fn a_rejected_bid_does_not_extend() {
     let mut auction = Auction::open();
-    auction.bid(UserId::new(), 50, None, 10);
-    let decision = auction.bid(UserId::new(), 51, None, END - 5);
+    auction.bid(UserId::new(), a(50), None, 10);
+    let decision = auction.bid(UserId::new(), a(51), None, END - 5);
     assert_eq!(names(&decision), ["bid.rejected"]);
     assert_eq!(auction.state.ends_at(), Some(t(END)));
 }
@@ -127,8 +127,8 @@ fn a_rejected_bid_does_not_extend() {
 fn a_leader_raising_their_maximum_late_does_not_extend() {
     let mut auction = Auction::open();
     let alice = UserId::new();
-    auction.bid(alice, 50, Some(100), 10);
-    let decision = auction.bid(alice, 55, Some(500), END - 5);
+    auction.bid(alice, a(50), Some(a(100)), 10);
+    let decision = auction.bid(alice, a(55), Some(a(500)), END - 5);
     assert_eq!(names(&decision), ["price", "bid.accepted"]);
     assert_eq!(auction.state.ends_at(), Some(t(END)));
 }
@@ -136,7 +136,7 @@ fn a_leader_raising_their_maximum_late_does_not_extend() {
 #[test]
 fn a_close_before_the_extended_end_is_ignored() {
     let mut auction = Auction::open();
-    auction.bid(UserId::new(), 50, None, END - 10);
+    auction.bid(UserId::new(), a(50), None, END - 10);
     assert_eq!(auction.state.ends_at(), Some(t(END + 50)));
     let before = auction.state.clone();
     assert_eq!(auction.close(END), Decision::ignored());
@@ -151,13 +151,13 @@ fn a_close_before_the_extended_end_is_ignored() {
 #[test]
 fn buy_now_closes_the_auction_at_its_price() {
     let mut auction = Auction::open_with(|seller| Terms {
-        buy_now_price: Some(1_000),
-        reserve_price: Some(5_000),
-        ..terms(seller, 50)
+        buy_now_price: Some(Amount::minor(1_000)),
+        reserve_price: Some(Amount::minor(5_000)),
+        ..terms(seller, a(50))
     });
     let (alice, bob, carol) = (UserId::new(), UserId::new(), UserId::new());
-    auction.bid(alice, 100, Some(300), 10);
-    assert!(accepted(&auction.bid(bob, 150, None, 20)));
+    auction.bid(alice, a(100), Some(a(300)), 10);
+    assert!(accepted(&auction.bid(bob, a(150), None, 20)));
     let decision = auction.buy_now(carol, END - 5);
     assert!(accepted(&decision));
     assert_eq!(
@@ -178,25 +178,25 @@ fn buy_now_closes_the_auction_at_its_price() {
     assert_eq!(public.status, AuctionStatus::Closed);
     assert_eq!(
         (public.winner_id, public.final_price),
-        (Some(carol), Some(1_000))
+        (Some(carol), Some(a(1_000)))
     );
-    assert_eq!((public.current_price, public.bid_count), (1_000, 3));
+    assert_eq!((public.current_price, public.bid_count), (a(1_000), 3));
     assert!(public.reserve_met);
     assert_eq!(
-        rejection(&auction.bid(alice, 2_000, None, END - 4)),
+        rejection(&auction.bid(alice, a(2_000), None, END - 4)),
         Some(RejectReason::AuctionClosed)
     );
 }
 
 #[test]
 fn buy_now_is_unavailable_once_the_price_reaches_it() {
-    let mut auction = with_buy_now(300);
+    let mut auction = with_buy_now(a(300));
     let (alice, bob) = (UserId::new(), UserId::new());
-    assert!(accepted(&auction.bid(alice, 200, Some(300), 10)));
-    assert!(accepted(&auction.bid(bob, 225, Some(250), 20)));
-    assert_eq!(auction.price(), 275);
-    assert!(accepted(&auction.bid(bob, 300, None, 30)));
-    assert_eq!(auction.price(), 300);
+    assert!(accepted(&auction.bid(alice, a(200), Some(a(300)), 10)));
+    assert!(accepted(&auction.bid(bob, a(225), Some(a(250)), 20)));
+    assert_eq!(auction.price(), a(275));
+    assert!(accepted(&auction.bid(bob, a(300), None, 30)));
+    assert_eq!(auction.price(), a(300));
     let decision = auction.buy_now(bob, 40);
     assert_eq!(rejection(&decision), Some(RejectReason::BuyNowUnavailable));
     assert_eq!(names(&decision), ["bid.rejected"]);
@@ -210,14 +210,14 @@ fn buy_now_needs_a_buy_now_price_and_an_open_auction() {
         rejection(&auction.buy_now(UserId::new(), 10)),
         Some(RejectReason::BuyNowUnavailable)
     );
-    let mut auction = with_buy_now(300);
+    let mut auction = with_buy_now(a(300));
     assert_eq!(
         rejection(&auction.buy_now(UserId::new(), END)),
         Some(RejectReason::AuctionClosed)
     );
     let mut pending = Auction::listed(|seller| Terms {
-        buy_now_price: Some(300),
-        ..terms(seller, 50)
+        buy_now_price: Some(Amount::minor(300)),
+        ..terms(seller, a(50))
     });
     assert_eq!(
         rejection(&pending.buy_now(UserId::new(), 10)),
@@ -229,9 +229,9 @@ fn buy_now_needs_a_buy_now_price_and_an_open_auction() {
 fn cancelling_tells_every_bidder_there_is_no_winner() {
     let mut auction = Auction::open();
     let (alice, bob) = (UserId::new(), UserId::new());
-    auction.bid(alice, 50, None, 10);
-    auction.bid(bob, 100, None, 20);
-    auction.bid(alice, 200, None, 30);
+    auction.bid(alice, a(50), None, 10);
+    auction.bid(bob, a(100), None, 20);
+    auction.bid(alice, a(200), None, 30);
     let decision = auction.cancel(40);
     assert_eq!(
         names(&decision),
@@ -249,7 +249,7 @@ fn cancelling_tells_every_bidder_there_is_no_winner() {
     assert_eq!(auction.cancel(41), Decision::ignored());
     assert_eq!(auction.close(END), Decision::ignored());
     assert_eq!(
-        rejection(&auction.bid(bob, 500, None, 50)),
+        rejection(&auction.bid(bob, a(500), None, 50)),
         Some(RejectReason::AuctionClosed)
     );
 }

@@ -5,21 +5,21 @@ use vocabulary::AuctionStatus;
 
 #[test]
 fn listing_publishes_the_terms_once() {
-    let auction = Auction::listed(|seller| terms(seller, 70));
+    let auction = Auction::listed(|seller| terms(seller, a(70)));
     assert_eq!(auction.state.seq(), 1);
     assert_eq!(auction.state.status(), AuctionStatus::Pending);
-    assert_eq!(auction.price(), 70);
+    assert_eq!(auction.price(), a(70));
     assert_eq!(auction.state.seller_id(), Some(auction.seller));
     let mut auction = auction;
     let id = auction.id();
     let again = auction.run(Command::List {
         auction_id: id,
-        terms: terms(UserId::new(), 10),
+        terms: terms(UserId::new(), a(10)),
         listing: Default::default(),
         at: t(-90),
     });
     assert_eq!(again, Decision::ignored());
-    assert_eq!(auction.price(), 70);
+    assert_eq!(auction.price(), a(70));
 }
 
 #[test]
@@ -28,7 +28,7 @@ fn listed_event_carries_terms_and_state() {
     let seller = UserId::new();
     let command = Command::List {
         auction_id: state.auction_id(),
-        terms: terms(seller, 70),
+        terms: terms(seller, a(70)),
         listing: vocabulary::Listing {
             title: "Lens".into(),
             description: "50 mm".into(),
@@ -64,7 +64,7 @@ fn listed_event_carries_terms_and_state() {
 
 #[test]
 fn scheduling_sets_the_window_until_the_auction_opens() {
-    let mut auction = Auction::listed(|seller| terms(seller, 50));
+    let mut auction = Auction::listed(|seller| terms(seller, a(50)));
     let decision = auction.schedule(0, END);
     assert_eq!(names(&decision), ["scheduled"]);
     assert_eq!(auction.state.status(), AuctionStatus::Scheduled);
@@ -85,7 +85,7 @@ fn scheduling_sets_the_window_until_the_auction_opens() {
     );
     assert_eq!(auction.schedule(0, 5_000), Decision::ignored());
     assert_eq!(auction.state.ends_at(), Some(t(1_000)));
-    auction.bid(UserId::new(), 50, None, 999);
+    auction.bid(UserId::new(), a(50), None, 999);
     let mut at = 999;
     while auction.state.ends_at() < Some(t(1_600)) {
         at += 50;
@@ -97,7 +97,7 @@ fn scheduling_sets_the_window_until_the_auction_opens() {
 
 #[test]
 fn a_window_that_ends_before_it_starts_is_ignored() {
-    let mut auction = Auction::listed(|seller| terms(seller, 50));
+    let mut auction = Auction::listed(|seller| terms(seller, a(50)));
     assert_eq!(auction.schedule(100, 100), Decision::ignored());
     assert_eq!(auction.schedule(100, 50), Decision::ignored());
     assert_eq!(auction.state.status(), AuctionStatus::Pending);
@@ -131,7 +131,7 @@ fn lifecycle_commands_out_of_order_are_ignored() {
     }
     assert_eq!(unknown, AuctionState::new(id));
 
-    let mut pending = Auction::listed(|seller| terms(seller, 50));
+    let mut pending = Auction::listed(|seller| terms(seller, a(50)));
     let id = pending.id();
     let open = Command::Open {
         auction_id: id,
@@ -147,7 +147,7 @@ fn lifecycle_commands_out_of_order_are_ignored() {
 
 #[test]
 fn a_scheduled_auction_can_be_cancelled_without_bidders() {
-    let mut auction = Auction::listed(|seller| terms(seller, 50));
+    let mut auction = Auction::listed(|seller| terms(seller, a(50)));
     auction.schedule(0, END);
     let decision = auction.cancel(-10);
     assert_eq!(names(&decision), ["cancelled"]);
@@ -161,10 +161,10 @@ fn public_events_number_one_by_one_and_private_ones_share_the_current_seq() {
     assert_eq!(auction.state.seq(), 3); // listed, scheduled, opened
     let (alice, bob) = (UserId::new(), UserId::new());
     let mut all = Vec::new();
-    all.extend(auction.bid(alice, 50, Some(500), 10).events);
-    all.extend(auction.bid(bob, 60, None, 20).events);
-    all.extend(auction.bid(bob, 10, None, 30).events);
-    all.extend(auction.bid(bob, 600, None, END - 1).events);
+    all.extend(auction.bid(alice, a(50), Some(a(500)), 10).events);
+    all.extend(auction.bid(bob, a(60), None, 20).events);
+    all.extend(auction.bid(bob, a(10), None, 30).events);
+    all.extend(auction.bid(bob, a(600), None, END - 1).events);
     all.extend(auction.close(END + 59).events);
     let mut seq = 3;
     for event in &all {
@@ -181,12 +181,12 @@ fn public_events_number_one_by_one_and_private_ones_share_the_current_seq() {
 #[test]
 fn state_survives_a_json_round_trip() {
     let mut auction = Auction::open_with(|seller| Terms {
-        reserve_price: Some(100),
-        buy_now_price: Some(1_000),
-        ..terms(seller, 50)
+        reserve_price: Some(Amount::minor(100)),
+        buy_now_price: Some(Amount::minor(1_000)),
+        ..terms(seller, a(50))
     });
-    auction.bid(UserId::new(), 50, Some(150), 10);
-    auction.bid(UserId::new(), 75, None, END - 1);
+    auction.bid(UserId::new(), a(50), Some(a(150)), 10);
+    auction.bid(UserId::new(), a(75), None, END - 1);
     let json = serde_json::to_string(&auction.state).unwrap();
     let back: AuctionState = serde_json::from_str(&json).unwrap();
     assert_eq!(back, auction.state);

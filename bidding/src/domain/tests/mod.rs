@@ -25,6 +25,11 @@ fn rules() -> Rules {
     }
 }
 
+/// `minor` units of the auctions' currency.
+fn a(minor: i64) -> Amount {
+    Amount::minor(minor)
+}
+
 fn terms(seller_id: UserId, starting_price: Amount) -> Terms {
     Terms {
         seller_id,
@@ -63,7 +68,7 @@ impl Auction {
 
     /// Listed with starting price 50, scheduled 0..END and open.
     fn open() -> Self {
-        Self::open_with(|seller| terms(seller, 50))
+        Self::open_with(|seller| terms(seller, a(50)))
     }
 
     fn open_with(terms_of: impl FnOnce(UserId) -> Terms) -> Self {

@@ -62,6 +62,7 @@ fn listing() -> impl Strategy<Value = (Amount, Option<Amount>, Option<Amount>)> 
         proptest::option::of(1..2_000i64),
         proptest::option::of(1..3_000i64),
     )
+        .prop_map(|(start, reserve, buy_now)| (a(start), reserve.map(a), buy_now.map(a)))
 }
 
 /// Fixed ids, so a second run of the same commands can be compared field by field.
@@ -117,11 +118,12 @@ fn play(listing: (Amount, Option<Amount>, Option<Amount>), steps: &[Step]) -> Ve
                 let minimum = state.minimum_next_bid(&rules);
                 // Round maxima bid the minimum (or the maximum, if lower) to reach them.
                 let (amount, max_amount) = match max {
-                    Maximum::None => (minimum + over_minimum, None),
-                    Maximum::Above(extra) => {
-                        (minimum + over_minimum, Some(minimum + over_minimum + extra))
-                    }
-                    Maximum::Round(max) => (minimum.min(max), Some(max)),
+                    Maximum::None => (minimum + a(over_minimum), None),
+                    Maximum::Above(extra) => (
+                        minimum + a(over_minimum),
+                        Some(minimum + a(over_minimum + extra)),
+                    ),
+                    Maximum::Round(max) => (minimum.min(a(max)), Some(a(max))),
                 };
                 Command::PlaceBid {
                     auction_id,

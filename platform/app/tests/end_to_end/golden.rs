@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use vocabulary::{
-    AuctionId, AuctionStatus, BidId, Currency, Event, EventKind, Listing, PublicState,
+    Amount, AuctionId, AuctionStatus, BidId, Currency, Event, EventKind, Listing, PublicState,
     RejectReason, Terms, UserId,
 };
 
@@ -28,9 +28,9 @@ fn terms() -> Terms {
     Terms {
         seller_id: UserId(id(SELLER)),
         currency: Currency::parse("KRW").unwrap(),
-        starting_price: 10_000,
-        reserve_price: Some(50_000),
-        buy_now_price: Some(90_000),
+        starting_price: Amount::minor(10_000),
+        reserve_price: Some(Amount::minor(50_000)),
+        buy_now_price: Some(Amount::minor(90_000)),
     }
 }
 
@@ -48,13 +48,13 @@ fn state(status: AuctionStatus) -> PublicState {
         status,
         starts_at: Some(at(0)),
         ends_at: Some(at(30)),
-        current_price: 12_000,
+        current_price: Amount::minor(12_000),
         bid_count: 2,
         leading_bidder_id: Some(UserId(id(BIDDER))),
         reserve_met: false,
         winner_id: closed.then_some(UserId(id(BIDDER))),
-        final_price: closed.then_some(12_000),
-        minimum_bid: (!closed).then_some(12_500),
+        final_price: closed.then_some(Amount::minor(12_000)),
+        minimum_bid: (!closed).then_some(Amount::minor(12_500)),
     }
 }
 
@@ -93,7 +93,7 @@ fn public_events() -> Vec<Event> {
             4,
             EventKind::Price {
                 bid_id: BidId(id(BID)),
-                amount: 12_000,
+                amount: Amount::minor(12_000),
                 bidder_id: UserId(id(BIDDER)),
                 state: state(AuctionStatus::Open),
             },
@@ -127,8 +127,8 @@ fn private_events() -> Vec<Event> {
             EventKind::BidAccepted {
                 bid_id: BidId(id(BID)),
                 bidder_id: bidder,
-                amount: 12_000,
-                current_price: 12_000,
+                amount: Amount::minor(12_000),
+                current_price: Amount::minor(12_000),
                 leading: true,
             },
         ),
@@ -144,14 +144,14 @@ fn private_events() -> Vec<Event> {
             5,
             EventKind::Outbid {
                 bidder_id: UserId(id(RIVAL)),
-                current_price: 12_500,
+                current_price: Amount::minor(12_500),
             },
         ),
         event(
             6,
             EventKind::Won {
                 bidder_id: bidder,
-                final_price: 12_000,
+                final_price: Amount::minor(12_000),
             },
         ),
         event(
@@ -159,7 +159,7 @@ fn private_events() -> Vec<Event> {
             EventKind::AuctionClosedFor {
                 bidder_id: UserId(id(RIVAL)),
                 winner_id: Some(bidder),
-                final_price: Some(12_000),
+                final_price: Some(Amount::minor(12_000)),
             },
         ),
         event(

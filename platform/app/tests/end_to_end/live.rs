@@ -179,7 +179,7 @@ async fn watchers_hear_once_that_an_auction_ends_and_bidders_review_it() {
     let first = api.bid(&alice, &id, 1_000, None).await;
     api.bid(&bob, &id, 2_000, None).await;
     api.wait_auction(&id, Duration::from_secs(20), "the minimum to move", |a| {
-        a["minimumBid"] == step(2_000)
+        a["minimumBid"] == step(vocabulary::Amount::minor(2_000)).get()
     })
     .await;
     let low = api.bid(&alice, &id, 1_500, None).await;

@@ -167,5 +167,5 @@ async fn killing_the_bidding_process_loses_no_bid_and_applies_none_twice() {
         )
         .await;
     assert_eq!(auction["bidCount"], state.public().bid_count);
-    assert_eq!(auction["currentPrice"], state.public().current_price);
+    assert_eq!(auction["currentPrice"], state.public().current_price.get());
 }

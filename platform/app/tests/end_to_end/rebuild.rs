@@ -51,7 +51,11 @@ async fn rebuild_search_refills_the_index_from_the_auction_catalog() {
     };
     let hit = &index.search(&q).await.unwrap().hits[0];
     assert_eq!(
-        (hit.state.status.as_str(), hit.seq, hit.state.current_price),
+        (
+            hit.state.status.as_str(),
+            hit.seq,
+            hit.state.current_price.get()
+        ),
         ("open", 3, 90_000)
     );
     // A second rebuild replaces, never duplicates.

@@ -92,10 +92,10 @@ pub fn search_body(q: &SearchQuery) -> Value {
     if q.min_price.is_some() || q.max_price.is_some() {
         let mut range = serde_json::Map::new();
         if let Some(min) = q.min_price {
-            range.insert("gte".into(), min.into());
+            range.insert("gte".into(), min.get().into());
         }
         if let Some(max) = q.max_price {
-            range.insert("lte".into(), max.into());
+            range.insert("lte".into(), max.get().into());
         }
         filter.push(json!({"range": {"currentPrice": range}}));
     }

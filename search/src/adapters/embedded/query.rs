@@ -13,6 +13,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, Term};
+use vocabulary::Amount;
 
 const TITLE_BOOST: f32 = 2.0;
 
@@ -139,8 +140,8 @@ fn build(s: &Shared, q: &SearchQuery) -> BooleanQuery {
             None => Bound::Unbounded,
         };
         filter(Box::new(RangeQuery::new(
-            bound(q.min_price),
-            bound(q.max_price),
+            bound(q.min_price.map(Amount::get)),
+            bound(q.max_price.map(Amount::get)),
         )));
     }
     BooleanQuery::new(clauses)

@@ -70,7 +70,7 @@ impl Fields {
         d.add_text(self.description, doc.description());
         d.add_text(self.category, doc.category());
         d.add_text(self.status, doc.status().as_str());
-        d.add_i64(self.price, doc.current_price());
+        d.add_i64(self.price, doc.current_price().get());
         d.add_i64(self.ending, doc.ending_key());
         d.add_i64(self.listed, doc.listed_micros());
         d.add_u64(self.has_words, u64::from(doc.listing.is_some()));
