@@ -115,8 +115,19 @@ async fn bad_windows_are_refused() {
         assert_eq!(err["error"]["code"], "invalid_body");
     }
     assert_eq!(app.stored().await, before);
-    let commands = app.commands_for(&id, 2, Duration::from_millis(500)).await;
-    assert_eq!(commands.len(), 1, "only the List: {commands:?}");
+    // The barrier: a good window, scheduled last. Commands are relayed in the order they
+    // were queued, so anything a refused request had queued would come before it.
+    let (starts, ends) = (now + Span::hours(1), now + Span::hours(2));
+    let (status, _) = app.schedule(&id, &rfc3339(starts), &rfc3339(ends)).await;
+    assert_eq!(status, StatusCode::OK);
+    let commands = app.commands_for(&id, 2, Duration::from_secs(10)).await;
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::List { .. }, Command::Schedule { .. }]
+        ),
+        "only the List, then the barrier: {commands:?}"
+    );
 }
 
 #[tokio::test]

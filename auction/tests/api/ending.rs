@@ -145,10 +145,10 @@ async fn schedulers_ticking_together_queue_each_notice_once() {
         "{notices:?}"
     );
     assert_eq!(notices.len(), 3, "{notices:?}");
+    // The barrier: once the outbox is empty the relay has published all it was given.
+    app.wait_for_empty_event_outbox().await;
     for other in [&ended, &unwatched] {
-        let none = app
-            .ending_notices_for(other, 1, Duration::from_millis(300))
-            .await;
+        let none = app.ending_notices_for(other, 1, Duration::ZERO).await;
         assert!(none.is_empty(), "{none:?}");
     }
 }

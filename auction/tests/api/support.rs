@@ -188,6 +188,25 @@ impl TestApp {
         }
     }
 
+    /// Waits until the relay has published and removed every queued notice.
+    pub async fn wait_for_empty_event_outbox(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM event_outbox")
+                .fetch_one(&self.pool)
+                .await
+                .unwrap();
+            if queued == 0 {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{queued} notices still queued"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Every record of `topic` keyed by `key`, decoded, in log order.
     async fn read_topic<T: serde::de::DeserializeOwned>(&self, topic: &str, key: &str) -> Vec<T> {
         platform_bus::contract::read_topic(self.bus.as_ref(), topic, Duration::from_millis(20))

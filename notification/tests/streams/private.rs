@@ -89,18 +89,25 @@ async fn notices_reach_only_their_recipient() {
     let names: Vec<&str> = for_bob.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["outbid", "auction.closed"]);
     assert_eq!(for_bob[1].data["winnerId"], alice.user_id.to_string());
-    assert!(
-        to_bob
-            .next_within(Duration::from_millis(300))
-            .await
-            .is_none(),
-        "nothing else, least of all alice's notices"
-    );
+    // Nothing else, least of all alice's notices.
+    next_is_the_barrier(&mut to_bob, &auction, &bob).await;
 }
 
 /// True when no event arrives within `within`.
-async fn no_event_within(stream: &mut SseClient, within: Duration) -> bool {
-    stream.next_within(within).await.is_none()
+/// The price of the barrier notice: no other notice in these tests carries it.
+const BARRIER_PRICE: i64 = 999_999;
+
+/// Shows that `stream` has nothing more to deliver to `who` of what was published before:
+/// a notice to `who` published now, after everything else on the auction's key, must be
+/// the very next event (the bus keeps one key's order, the service delivers in it).
+async fn next_is_the_barrier(stream: &mut SseClient, auction: &Auction, who: &Identity) {
+    outbid_dated_ahead(auction, who, BARRIER_PRICE).await;
+    let next = stream.next_event().await;
+    assert_eq!(
+        (next.name.as_str(), next.data["currentPrice"].as_i64()),
+        ("outbid", Some(BARRIER_PRICE)),
+        "something arrived before the barrier: {next:?}"
+    );
 }
 
 #[tokio::test]
@@ -131,8 +138,8 @@ async fn ending_notices_reach_their_watcher_and_leave_the_public_feed_alone() {
     let told: chrono::DateTime<chrono::Utc> =
         ending.data["endsAt"].as_str().unwrap().parse().unwrap();
     assert_eq!(told, ends_at);
-    assert!(no_event_within(&mut to_alice, Duration::from_millis(300)).await);
-    assert!(no_event_within(&mut to_bob, Duration::from_millis(300)).await);
+    next_is_the_barrier(&mut to_alice, &auction, &alice).await;
+    next_is_the_barrier(&mut to_bob, &auction, &bob).await;
 
     // The history keeps public events only: the notice is not among them, and the next
     // public event follows on from the last one.
@@ -184,10 +191,7 @@ async fn private_streams_resume_and_drop_duplicates() {
         [12_000, 13_000],
         "the missed ones, the duplicate once"
     );
-    assert!(resumed
-        .next_within(Duration::from_millis(300))
-        .await
-        .is_none());
+    next_is_the_barrier(&mut resumed, &auction, &alice).await;
 }
 
 #[tokio::test]
@@ -256,7 +260,7 @@ async fn a_restart_in_the_same_group_resumes_after_what_the_instance_read() {
     outbid_dated_ahead(&auction, &alice, 12_000).await;
     let next = to_alice.events(1).await;
     assert_eq!(next[0].data["currentPrice"], 12_000, "{next:?}");
-    assert!(no_event_within(&mut to_alice, Duration::from_millis(300)).await);
+    next_is_the_barrier(&mut to_alice, &auction, &alice).await;
     second.stop().await;
 
     // A new group reads the retained topic from its beginning, both notices included.

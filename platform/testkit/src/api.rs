@@ -268,4 +268,21 @@ impl Api {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+
+    /// A barrier for "nothing else happened": a bid of `amount` from a new bidder (so it
+    /// moves the price whoever leads), decided and then shown by the read model. The
+    /// engine decides one auction's commands in log order and the read model follows the
+    /// events in order, so whatever was sent before the barrier shows by the time it
+    /// does. Returns the auction as the read model shows it then.
+    pub async fn barrier_bid(&self, id: &str, amount: i64) -> Value {
+        let bidder = self.signup("barrier").await;
+        let bid = self.bid(&bidder, id, amount, None).await;
+        let decided = self.outcome(&bidder, &bid).await;
+        assert_eq!(decided["status"], "accepted", "the barrier bid: {decided}");
+        let seq = decided["seq"].as_i64().expect("an accepted bid has a seq");
+        self.wait_auction(id, Duration::from_secs(20), "the barrier bid", |a| {
+            a["seq"].as_i64() >= Some(seq)
+        })
+        .await
+    }
 }

@@ -272,18 +272,7 @@ async fn bad_requests_are_refused_and_change_nothing() {
     );
     let (auction, bids) = &before;
     let barrier_amount = auction["minimumBid"].as_i64().expect("a minimum bid");
-    // The barrier comes from another bidder: the leader's own higher bid would only raise
-    // her maximum, not the price.
-    let other = api.signup("barrier").await;
-    let barrier = api.bid(&other, &id, barrier_amount, None).await;
-    let decided = api.outcome(&other, &barrier).await;
-    assert_eq!(decided["status"], "accepted", "{decided}");
-    let seq = decided["seq"].as_i64().expect("an accepted bid has a seq");
-    let after = api
-        .wait_auction(&id, Duration::from_secs(20), "the barrier bid", |a| {
-            a["seq"].as_i64() >= Some(seq)
-        })
-        .await;
+    let after = api.barrier_bid(&id, barrier_amount).await;
     assert_eq!(
         after["seq"].as_i64(),
         auction["seq"].as_i64().map(|s| s + 1),

@@ -337,16 +337,7 @@ async fn a_retried_idempotency_key_returns_the_first_bid() {
     // new key, sent after every retry was answered. The engine decides one auction's
     // commands in log order, so once the barrier shows, any duplicate a retry had let
     // through would show too: the count is exactly 3.
-    let bob = api.signup("bob").await;
-    let barrier = api.bid(&bob, &id, 30_000, None).await;
-    let decided = api.outcome(&bob, &barrier).await;
-    assert_eq!(decided["status"], "accepted", "{decided}");
-    let seq = decided["seq"].as_i64().expect("an accepted bid has a seq");
-    let shown = api
-        .wait_auction(&id, Duration::from_secs(20), "the barrier bid", |a| {
-            a["seq"].as_i64() >= Some(seq)
-        })
-        .await;
+    let shown = api.barrier_bid(&id, 30_000).await;
     assert_eq!(
         (shown["bidCount"].as_i64(), shown["currentPrice"].as_i64()),
         (Some(3), Some(30_000)),
