@@ -152,14 +152,12 @@ impl TestApp {
         want: usize,
         within: Duration,
     ) -> Vec<Command> {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            let commands = self.read_commands(auction_id).await;
-            if commands.len() >= want || tokio::time::Instant::now() >= deadline {
-                return commands;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        poll(
+            within,
+            || self.read_commands(auction_id),
+            |c| c.len() >= want,
+        )
+        .await
     }
 
     async fn read_commands(&self, auction_id: &str) -> Vec<Command> {
@@ -174,37 +172,26 @@ impl TestApp {
         want: usize,
         within: Duration,
     ) -> Vec<Event> {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
+        let notices = || async {
             let events: Vec<Event> = self.read_topic(EVENT_TOPIC, auction_id).await;
-            let notices: Vec<Event> = events
+            events
                 .into_iter()
                 .filter(|e| matches!(e.kind, EventKind::Ending { .. }))
-                .collect();
-            if notices.len() >= want || tokio::time::Instant::now() >= deadline {
-                return notices;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+                .collect::<Vec<_>>()
+        };
+        poll(within, notices, |n| n.len() >= want).await
     }
 
     /// Waits until the relay has published and removed every queued notice.
     pub async fn wait_for_empty_event_outbox(&self) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        loop {
-            let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM event_outbox")
+        let queued = || async {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM event_outbox")
                 .fetch_one(&self.pool)
                 .await
-                .unwrap();
-            if queued == 0 {
-                return;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{queued} notices still queued"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+                .unwrap()
+        };
+        let left = poll(Duration::from_secs(10), queued, |&n| n == 0).await;
+        assert_eq!(left, 0, "{left} notices still queued");
     }
 
     /// Every record of `topic` keyed by `key`, decoded, in log order.
@@ -274,4 +261,21 @@ pub fn id_of(auction: &Value) -> String {
 
 pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Reads with `read` every 50 ms until `done` holds for what it read or `within` has
+/// passed; returns the last reading either way.
+async fn poll<T, F, Fut>(within: Duration, read: F, done: impl Fn(&T) -> bool) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let got = read().await;
+        if done(&got) || tokio::time::Instant::now() >= deadline {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
