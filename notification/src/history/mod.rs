@@ -74,9 +74,10 @@ impl History {
         }))
     }
 
-    /// Stores public events (in `seq` order per auction) and moves each auction's state
-    /// to its newest one, in one transaction.
-    pub async fn record(&self, events: &[&Event]) -> anyhow::Result<()> {
+    /// Stores public events (in `seq` order per auction), each with its record as the
+    /// event topic carried it, and moves each auction's state to its newest one, in one
+    /// transaction.
+    pub async fn record(&self, events: &[(&Event, &str)]) -> anyhow::Result<()> {
         if events.is_empty() {
             return Ok(());
         }
@@ -85,14 +86,14 @@ impl History {
         let mut names = Vec::with_capacity(events.len());
         let mut records = Vec::with_capacity(events.len());
         let mut newest: HashMap<AuctionId, Newest> = HashMap::new();
-        for event in events {
+        for &(event, record) in events {
             let Some(state) = event.public_state() else {
                 continue;
             };
             ids.push(event.auction_id.0);
             seqs.push(event.seq);
             names.push(event.name().to_owned());
-            records.push(serde_json::to_string(event)?);
+            records.push(record);
             let (terms, listing) = match &event.kind {
                 EventKind::Listed { terms, listing, .. } => (Some(terms), listing.as_ref()),
                 _ => (None, None),

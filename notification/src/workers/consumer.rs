@@ -54,9 +54,11 @@ pub struct Consumer {
 }
 
 /// A public event this instance has not applied yet.
-struct Fresh {
+struct Fresh<'a> {
     feed: Arc<AuctionFeed>,
     event: Event,
+    /// The event as the topic carried it, which the history keeps.
+    record: &'a str,
     update: AuctionUpdate,
 }
 
@@ -108,17 +110,17 @@ impl Consumer {
     /// Applies one batch; `false` at shutdown.
     async fn apply(
         &self,
-        events: Vec<Event>,
+        events: Vec<(Event, &str)>,
         caught_up: bool,
         started_at: DateTime<Utc>,
         shutdown: &CancellationToken,
     ) -> bool {
-        let (public, notices): (Vec<Event>, Vec<Event>) =
-            events.into_iter().partition(Event::is_public);
+        let (public, notices): (Vec<_>, Vec<_>) =
+            events.into_iter().partition(|(event, _)| event.is_public());
         let Some(fresh) = self.fresh(public, shutdown).await else {
             return false;
         };
-        let rows: Vec<&Event> = fresh.iter().map(|f| &f.event).collect();
+        let rows: Vec<(&Event, &str)> = fresh.iter().map(|f| (&f.event, f.record)).collect();
         loop {
             match self.history.record(&rows).await {
                 Ok(()) => break,
@@ -138,7 +140,7 @@ impl Consumer {
                 tokio::task::yield_now().await;
             }
         }
-        for notice in notices {
+        for (notice, _) in notices {
             if caught_up || notice.at >= started_at {
                 self.hub.deliver_notice(&notice);
             }
@@ -148,10 +150,14 @@ impl Consumer {
 
     /// The public events of the batch above their feed's `seq`, in order; `None` at
     /// shutdown.
-    async fn fresh(&self, public: Vec<Event>, shutdown: &CancellationToken) -> Option<Vec<Fresh>> {
+    async fn fresh<'a>(
+        &self,
+        public: Vec<(Event, &'a str)>,
+        shutdown: &CancellationToken,
+    ) -> Option<Vec<Fresh<'a>>> {
         let mut last: HashMap<AuctionId, (Arc<AuctionFeed>, i64)> = HashMap::new();
         let mut fresh = Vec::with_capacity(public.len());
-        for event in public {
+        for (event, record) in public {
             let (feed, seq) = match last.entry(event.auction_id) {
                 Entry::Occupied(known) => known.into_mut(),
                 Entry::Vacant(new) => {
@@ -172,6 +178,7 @@ impl Consumer {
             fresh.push(Fresh {
                 feed: feed.clone(),
                 event,
+                record,
                 update,
             });
         }
@@ -197,11 +204,12 @@ impl Consumer {
         }
     }
 
-    async fn advance(&self, f: Fresh) {
+    async fn advance(&self, f: Fresh<'_>) {
         let Fresh {
             mut feed,
             event,
             update,
+            ..
         } = f;
         // A feed forgotten since the batch began is loaded again (it already has the
         // event stored, so the reload may be at or past it).
@@ -246,17 +254,28 @@ impl Consumer {
     }
 }
 
-/// The events of a batch; records that are not events are logged, counted and skipped.
-fn decode(records: &[Record]) -> Vec<Event> {
+/// The events of a batch, each with its record's text; records that are not events are
+/// logged, counted and skipped.
+fn decode(records: &[Record]) -> Vec<(Event, &str)> {
     records
         .iter()
-        .filter_map(|record| match serde_json::from_slice::<Event>(&record.payload) {
-            Ok(event) => Some(event),
-            Err(e) => {
-                tracing::warn!(partition = record.partition, offset = record.offset, error = %e, "skipped a record that is not an event");
-                metrics::counter!("notification_skipped_records_total", "reason" => "malformed")
-                    .increment(1);
-                None
+        .filter_map(|record| {
+            // A record that is JSON is UTF-8 text.
+            let decoded = std::str::from_utf8(&record.payload)
+                .map_err(|e| e.to_string())
+                .and_then(|text| {
+                    serde_json::from_str::<Event>(text)
+                        .map(|event| (event, text))
+                        .map_err(|e| e.to_string())
+                });
+            match decoded {
+                Ok(event) => Some(event),
+                Err(e) => {
+                    tracing::warn!(partition = record.partition, offset = record.offset, error = %e, "skipped a record that is not an event");
+                    metrics::counter!("notification_skipped_records_total", "reason" => "malformed")
+                        .increment(1);
+                    None
+                }
             }
         })
         .collect()
