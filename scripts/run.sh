@@ -24,7 +24,7 @@ fi
 
 log "building the platform"
 cargo build --release --locked --bin platform
-export BUS_URL="${BUS_URL:-memory://}"
+export BUS_URL="${BUS_URL:-embedded://}"
 export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 export DATA_DIR
 export SEARCH_DATA_DIR="${SEARCH_DATA_DIR:-$DATA_DIR/search}"

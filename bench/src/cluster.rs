@@ -48,6 +48,8 @@ impl Topology {
 pub enum BusChoice {
     /// The in-process partitioned log: every role must be in the one process.
     Memory,
+    /// The in-process log journaled in PostgreSQL, the one-process default.
+    Embedded,
     /// A Kafka-protocol broker at `host:port[,host:port]`, with a namespace of the run's own.
     Kafka(String),
 }
@@ -159,6 +161,7 @@ fn shared_env(
             "BUS_URL",
             match &config.bus {
                 BusChoice::Memory => "memory://".to_owned(),
+                BusChoice::Embedded => "embedded://".to_owned(),
                 BusChoice::Kafka(brokers) => format!("kafka://{brokers}?namespace={namespace}"),
             },
         ),
@@ -216,7 +219,7 @@ impl Cluster {
             config.binary.display()
         );
         anyhow::ensure!(
-            config.bus != BusChoice::Memory || config.topology == Topology::Single,
+            matches!(config.bus, BusChoice::Kafka(_)) || config.topology == Topology::Single,
             "the in-process bus only connects roles of one process: use a broker for split roles"
         );
         let database_url =

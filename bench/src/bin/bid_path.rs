@@ -17,6 +17,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Bus {
+    Kafka,
+    Embedded,
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "bid-path",
@@ -27,6 +33,10 @@ struct Args {
     platform: PlatformArgs,
     #[arg(long, value_enum, default_value = "single")]
     topology: Topology,
+    /// The platform's bus: the Kafka-protocol broker, or the one-process default (the
+    /// in-process log journaled in PostgreSQL; `--topology single` only).
+    #[arg(long, value_enum, default_value = "kafka")]
+    bus: Bus,
 
     /// Messages of the raw broker run (1,000 to 2,000,000).
     #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1_000..=2_000_000))]
@@ -103,7 +113,10 @@ async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
     let config = ClusterConfig {
         binary: bench::cluster::release_binary(args.platform.platform_bin.clone()),
         base_database_url: args.platform.database_url.clone(),
-        bus: BusChoice::Kafka(args.platform.kafka.clone()),
+        bus: match args.bus {
+            Bus::Kafka => BusChoice::Kafka(args.platform.kafka.clone()),
+            Bus::Embedded => BusChoice::Embedded,
+        },
         topology: args.topology,
         command_partitions: args.partitions,
         event_partitions: args.partitions,
@@ -111,6 +124,10 @@ async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
         logs: args.logs.clone(),
         extra_env: Vec::new(),
     };
+    anyhow::ensure!(
+        matches!(args.bus, Bus::Kafka) || matches!(args.topology, Topology::Single),
+        "--bus embedded runs one process only (--topology single)"
+    );
     eprintln!("platform: starting {}", args.topology.describe());
     let mut cluster = Cluster::start(&config).await?;
     eprintln!("platform: ready, logs in {}", cluster.logs.display());
@@ -184,7 +201,10 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
         _ => None,
     };
     Ok(PlatformRun {
-        topology: args.topology.describe(),
+        topology: match args.bus {
+            Bus::Kafka => args.topology.describe(),
+            Bus::Embedded => "one process (SERVICES=all), the embedded bus",
+        },
         auctions,
         bidders: bidders.len(),
         rate: args.rate,

@@ -88,9 +88,25 @@ pub async fn start(
     config: &PlatformConfig,
     shutdown: CancellationToken,
 ) -> anyhow::Result<(Started, SocketAddr)> {
-    let bus = platform_bus::connect(&config.common.bus_url).await?;
+    let bus = connect_bus(&config.common).await?;
     start_on(config, bus, shutdown).await
 }
+
+/// The bus `BUS_URL` names: `embedded://` is the in-process log journaled in the
+/// platform's own database (schema `bus`), any other URL goes to [`platform_bus::connect`].
+pub async fn connect_bus(common: &Common) -> anyhow::Result<std::sync::Arc<dyn platform_bus::Bus>> {
+    if common.bus_url == EMBEDDED_BUS {
+        let pool =
+            platform_core::db::open(common, "bus", platform_bus::journal::migrator()).await?;
+        return Ok(std::sync::Arc::new(
+            platform_bus::journal::JournalBus::open(pool).await?,
+        ));
+    }
+    platform_bus::connect(&common.bus_url).await
+}
+
+/// `BUS_URL` of the in-process log journaled in PostgreSQL.
+pub const EMBEDDED_BUS: &str = "embedded://";
 
 /// [`start`] on a bus the caller already holds (tests read the logs through it).
 pub async fn start_on(
@@ -110,10 +126,10 @@ pub async fn start_on(
         anyhow::bail!("the gateway runs either alone (services elsewhere) or with every service");
     }
     if services.len() < SERVICES.len()
-        && config.common.bus_url.starts_with("memory:")
+        && (config.common.bus_url.starts_with("memory:") || config.common.bus_url == EMBEDDED_BUS)
         && !services.is_empty()
     {
-        tracing::warn!("an in-memory bus is not shared with other processes; use kafka:// when services run apart");
+        tracing::warn!("an in-process bus is not shared with other processes; use kafka:// when services run apart");
     }
 
     let mut merged: Option<Started> = None;

@@ -19,6 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub mod contract;
+#[cfg(feature = "journal")]
+pub mod journal;
 #[cfg(feature = "kafka")]
 pub mod kafka;
 pub mod memory;

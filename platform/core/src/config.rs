@@ -14,8 +14,10 @@ pub struct Common {
     )]
     pub database_url: String,
 
-    /// Bus adapter: `memory://` (one process) or `kafka://host:9092[,host:9092]`.
-    #[arg(long, env = "BUS_URL", default_value = "memory://")]
+    /// Bus adapter: `embedded://` (one process; the log journaled in DATABASE_URL's schema
+    /// `bus`, so it survives a restart), `memory://` (one process, kept in memory only: for
+    /// tests) or `kafka://host:9092[,host:9092]`.
+    #[arg(long, env = "BUS_URL", default_value = "embedded://")]
     pub bus_url: String,
 
     /// Partitions of the command topic (the unit of scale of bidding engines).

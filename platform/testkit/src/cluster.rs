@@ -46,6 +46,9 @@ fn free_port() -> u16 {
 
 const ROLES: [&str; 4] = ["auction", "bidding", "notification,search", "gateway"];
 
+/// The name of the process of [`Cluster::one_process`].
+pub const ONE_PROCESS: &str = "platform";
+
 impl Cluster {
     /// Starts the four roles from `binary` (the `platform` executable), each in its own
     /// process, and waits until every one is ready; their logs go under `logs`.
@@ -120,6 +123,55 @@ impl Cluster {
         cluster
     }
 
+    /// The platform as `./scripts/run.sh` starts it: every role in one process named
+    /// [`ONE_PROCESS`], with the default bus and search index (the data directory is the
+    /// cluster's own); only the rate limits are raised, for tests that bid fast.
+    pub async fn one_process(binary: impl Into<PathBuf>, logs: &Path) -> Self {
+        let database = TestDatabase::create("one_process_test").await;
+        let port = free_port();
+        let logs = logs.join(format!("one-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&logs).unwrap();
+        let env: HashMap<&'static str, String> = HashMap::from([
+            ("DATABASE_URL", database.url().to_owned()),
+            ("GATEWAY_PORT", port.to_string()),
+            (
+                "SEARCH_DATA_DIR",
+                logs.join("data/search").display().to_string(),
+            ),
+            (
+                "JWT_SECRET",
+                format!("{}{}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4()),
+            ),
+            ("ADMIN_EMAIL", ADMIN_EMAIL.into()),
+            ("ADMIN_PASSWORD", ADMIN_PASSWORD.into()),
+            ("AUTH_RATE_PER_MINUTE", "100000".into()),
+            ("AUTH_RATE_BURST", "10000".into()),
+            ("BID_RATE_PER_SECOND", "100000".into()),
+            ("BID_RATE_BURST", "10000".into()),
+            ("RUST_LOG", "info".into()),
+        ]);
+        let mut cluster = Cluster {
+            api: Api::new(format!("http://127.0.0.1:{port}")),
+            database,
+            bus_url: "embedded://".into(),
+            binary: binary.into(),
+            env,
+            processes: HashMap::from([(
+                ONE_PROCESS,
+                Process {
+                    services: "all",
+                    env: Vec::new(),
+                },
+            )]),
+            children: HashMap::new(),
+            ports: HashMap::from([(ONE_PROCESS, port)]),
+            logs,
+        };
+        cluster.spawn(ONE_PROCESS);
+        cluster.wait_ready(ONE_PROCESS).await;
+        cluster
+    }
+
     /// Starts one more process named `name` running `services`, listening on a port of
     /// its own given to it by `port_variable`; returns its base URL once it is ready.
     pub async fn add_process(
@@ -146,6 +198,10 @@ impl Cluster {
             .open(self.logs.join(format!("{}.log", name.replace(',', "-"))))
             .unwrap();
         let child = Command::new(&self.binary)
+            // What the cluster does not set is the platform's default, whatever the test
+            // process was started with.
+            .env_remove("BUS_URL")
+            .env_remove("SEARCH_URL")
             .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .env("SERVICES", *services)

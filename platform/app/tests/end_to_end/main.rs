@@ -8,6 +8,7 @@ mod golden;
 mod bad_input;
 mod concurrency;
 mod constraints;
+mod crash;
 mod journey;
 mod live;
 mod live_processes;

@@ -7,6 +7,7 @@
 //! the same partition at once, and the new holder starts exactly at the committed offset.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 pub(super) type MemberId = u64;
 
@@ -17,6 +18,8 @@ pub(super) struct Group {
     holder: Vec<Option<MemberId>>,
     /// Members in join order with the partitions the range assignment gives them.
     target: BTreeMap<MemberId, Vec<i32>>,
+    /// Since when the group has had no member (`None` while it has some).
+    empty_since: Option<Instant>,
 }
 
 /// What one member's catching up with the group produced.
@@ -32,10 +35,18 @@ impl Group {
             committed: vec![None; partitions],
             holder: vec![None; partitions],
             target: BTreeMap::new(),
+            empty_since: Some(Instant::now()),
         }
     }
 
+    /// Whether the group has had no member for at least `idle`.
+    pub fn is_empty_for(&self, idle: Duration) -> bool {
+        self.empty_since
+            .is_some_and(|since| since.elapsed() >= idle)
+    }
+
     pub fn join(&mut self, member: MemberId) {
+        self.empty_since = None;
         self.target.insert(member, Vec::new());
         self.assign();
     }
@@ -43,6 +54,9 @@ impl Group {
     /// Removes the member and frees what it held; the rest of the group rebalances.
     pub fn leave(&mut self, member: MemberId) {
         self.target.remove(&member);
+        if self.target.is_empty() {
+            self.empty_since = Some(Instant::now());
+        }
         for holder in &mut self.holder {
             if *holder == Some(member) {
                 *holder = None;

@@ -160,6 +160,132 @@ impl MemoryBus {
     }
 }
 
+/// What the journaled adapter ([`crate::journal`]) needs of the log it keeps in memory:
+/// appending to a chosen partition, restoring what an earlier process left, and the
+/// offsets every group has passed.
+impl MemoryBus {
+    /// The partition `key` lands in.
+    pub(crate) fn partition_of(&self, topic: &str, key: &[u8]) -> anyhow::Result<i32> {
+        Ok(partition_for_key(key, self.topic(topic)?.partition_count()))
+    }
+
+    /// The offset the next record appended to `partition` will get.
+    pub(crate) fn end_offset(&self, topic: &str, partition: i32) -> anyhow::Result<i64> {
+        Ok(self.topic(topic)?.end_offset(partition))
+    }
+
+    /// Appends one record to `partition` (already chosen) and returns its offset.
+    pub(crate) fn append(
+        &self,
+        topic: &str,
+        partition: i32,
+        key: Vec<u8>,
+        payload: Vec<u8>,
+    ) -> anyhow::Result<i64> {
+        let topic = self.topic(topic)?;
+        let log = topic.partitions.get(partition as usize).ok_or_else(|| {
+            anyhow::anyhow!("topic {:?} has no partition {partition}", topic.name)
+        })?;
+        let offset = log.lock().append(Stored { key, payload });
+        topic.changed.notify_waiters();
+        Ok(offset)
+    }
+
+    /// Makes `partition` start at `start` with `records` (their offsets follow `start`).
+    /// Only for a partition nothing was appended to yet.
+    pub(crate) fn restore(
+        &self,
+        topic: &str,
+        partition: i32,
+        start: i64,
+        records: Vec<(Vec<u8>, Vec<u8>)>,
+    ) -> anyhow::Result<()> {
+        let topic = self.topic(topic)?;
+        let mut log = topic.partitions[partition as usize].lock();
+        anyhow::ensure!(
+            log.records.is_empty() && log.start == 0,
+            "partition {partition} of {:?} is not empty",
+            topic.name
+        );
+        log.start = start;
+        log.records = records
+            .into_iter()
+            .map(|(key, payload)| Stored { key, payload })
+            .collect();
+        Ok(())
+    }
+
+    /// Gives `group` the committed offset `next` on `partition`, as a commit would.
+    pub(crate) fn restore_committed(
+        &self,
+        topic: &str,
+        group: &str,
+        partition: i32,
+        next: i64,
+    ) -> anyhow::Result<()> {
+        let topic = self.topic(topic)?;
+        anyhow::ensure!(
+            (0..topic.partition_count()).contains(&partition),
+            "topic {:?} has no partition {partition}",
+            topic.name
+        );
+        let partitions = topic.partitions.len();
+        topic
+            .groups
+            .lock()
+            .entry(group.to_owned())
+            .or_insert_with(|| Group::new(partitions))
+            .commit(partition, next);
+        Ok(())
+    }
+
+    /// Per topic and partition, the lowest offset a group of the topic still needs: `None`
+    /// while some group has not committed on the partition (it may read from the start).
+    pub(crate) fn floors(&self) -> Vec<(String, i32, Option<i64>)> {
+        let topics: Vec<Arc<Topic>> = self.shared.topics.read().values().cloned().collect();
+        let mut floors = Vec::new();
+        for topic in topics {
+            let groups = topic.groups.lock();
+            for partition in 0..topic.partition_count() {
+                let floor = if groups.is_empty() {
+                    None
+                } else {
+                    groups
+                        .values()
+                        .map(|g| g.committed(partition))
+                        .min()
+                        .flatten()
+                };
+                floors.push((topic.name.clone(), partition, floor));
+            }
+        }
+        floors
+    }
+
+    /// Forgets consumer groups without members that have not committed for `idle`, as
+    /// Kafka expires the offsets of an empty group: a group named for one process's life
+    /// must not hold the log's records for good.
+    pub(crate) fn expire_empty_groups(&self, idle: std::time::Duration) -> Vec<(String, String)> {
+        let topics: Vec<Arc<Topic>> = self.shared.topics.read().values().cloned().collect();
+        let mut expired = Vec::new();
+        for topic in topics {
+            let mut groups = topic.groups.lock();
+            groups.retain(|name, group| {
+                let keep = !group.is_empty_for(idle);
+                if !keep {
+                    expired.push((topic.name.clone(), name.clone()));
+                }
+                keep
+            });
+            drop(groups);
+            for partition in 0..topic.partition_count() {
+                topic.release_consumed(partition);
+            }
+        }
+        expired
+    }
+}
+
 #[async_trait]
 impl Bus for MemoryBus {
     async fn ensure_topic(&self, topic: &str, partitions: i32) -> anyhow::Result<()> {
