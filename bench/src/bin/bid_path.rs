@@ -21,6 +21,7 @@ use std::time::Duration;
 enum Bus {
     Kafka,
     Embedded,
+    Memory,
 }
 
 #[derive(Parser, Debug)]
@@ -33,8 +34,9 @@ struct Args {
     platform: PlatformArgs,
     #[arg(long, value_enum, default_value = "single")]
     topology: Topology,
-    /// The platform's bus: the Kafka-protocol broker, or the one-process default (the
-    /// in-process log journaled in PostgreSQL; `--topology single` only).
+    /// The platform's bus: the Kafka-protocol broker, the one-process default (the
+    /// in-process log journaled in PostgreSQL) or the in-process log alone (kept in
+    /// memory only); the last two with `--topology single` only.
     #[arg(long, value_enum, default_value = "kafka")]
     bus: Bus,
 
@@ -116,6 +118,7 @@ async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
         bus: match args.bus {
             Bus::Kafka => BusChoice::Kafka(args.platform.kafka.clone()),
             Bus::Embedded => BusChoice::Embedded,
+            Bus::Memory => BusChoice::Memory,
         },
         topology: args.topology,
         command_partitions: args.partitions,
@@ -126,7 +129,7 @@ async fn platform_run(args: &Args) -> anyhow::Result<PlatformRun> {
     };
     anyhow::ensure!(
         matches!(args.bus, Bus::Kafka) || matches!(args.topology, Topology::Single),
-        "--bus embedded runs one process only (--topology single)"
+        "--bus embedded and --bus memory run one process only (--topology single)"
     );
     eprintln!("platform: starting {}", args.topology.describe());
     let mut cluster = Cluster::start(&config).await?;
@@ -203,7 +206,8 @@ async fn load_and_measure(args: &Args, cluster: &mut Cluster) -> anyhow::Result<
     Ok(PlatformRun {
         topology: match args.bus {
             Bus::Kafka => args.topology.describe(),
-            Bus::Embedded => "one process (SERVICES=all), the embedded bus",
+            Bus::Embedded => "one process (SERVICES=all), the embedded bus (journaled)",
+            Bus::Memory => "one process (SERVICES=all), the in-memory bus",
         },
         auctions,
         bidders: bidders.len(),
