@@ -109,6 +109,8 @@ error_codes! {
     IdempotencyKeyReused = ("idempotency_key_reused", 409),
     /// The resource is in a state that does not allow this.
     InvalidState = ("invalid_state", 409),
+    /// The wallet's available balance in the currency does not cover the amount.
+    InsufficientFunds = ("insufficient_funds", 409),
     // 413, 415, 429
     /// The body is larger than the platform accepts.
     PayloadTooLarge = ("payload_too_large", 413),
@@ -189,6 +191,7 @@ mod tests {
             assert!((400..600).contains(&code.status()), "{code}");
         }
         assert_eq!(ErrorCode::EmailTaken.status(), 409);
+        assert_eq!(ErrorCode::InsufficientFunds.status(), 409);
         assert_eq!(ErrorCode::RateLimited.status(), 429);
         assert_eq!(ErrorCode::Internal.status(), 500);
     }
