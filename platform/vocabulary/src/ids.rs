@@ -59,3 +59,12 @@ id_type!(
     /// An account.
     UserId
 );
+id_type!(
+    /// Money set aside in the ledger for one purpose (a bid, an order, a seller's bond),
+    /// ended exactly once.
+    HoldId
+);
+id_type!(
+    /// What happens after one sale (an auction's or a trade's): escrow, payout or refund.
+    SettlementId
+);

@@ -28,5 +28,5 @@ pub use auction::{AuctionStatus, AuctionView, Listing, PublicState, Terms};
 pub use commands::Command;
 pub use errors::ErrorCode;
 pub use events::{Event, EventKind, RejectReason};
-pub use ids::{AuctionId, BidId, UserId};
+pub use ids::{AuctionId, BidId, HoldId, SettlementId, UserId};
 pub use money::{Amount, Currency};

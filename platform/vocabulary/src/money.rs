@@ -159,8 +159,9 @@ impl utoipa::PartialSchema for Price {
 
 impl utoipa::ToSchema for Price {}
 
-/// ISO 4217 code, three upper-case ASCII letters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// ISO 4217 code, three upper-case ASCII letters. Ordered by code, so balances kept per
+/// currency are listed and replayed in one order.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency(String);
 
