@@ -256,6 +256,10 @@ mod tests {
             .with_writer(move || writer.clone())
             .finish();
         let _default = tracing::subscriber::set_default(subscriber);
+        // Tests on other threads may have met the access log's callsite first, with no
+        // subscriber, and cached that nobody is interested: ask every callsite again now
+        // that this thread has one.
+        tracing::callsite::rebuild_interest_cache();
         let router = observed(Router::new().route(
             "/api/auctions/{id}",
             axum::routing::get(|| async { http::StatusCode::BAD_GATEWAY }),
