@@ -245,6 +245,32 @@ impl Api {
         res.body["bidId"].as_str().unwrap().to_owned()
     }
 
+    /// Places a bid while the platform may be going down or coming back: the bid id for a
+    /// `202`; `None` when no promise was made (the connection died with a process, or a
+    /// `502`/`503`/`504` while one is away). Any other answer fails the test.
+    pub async fn bid_through_failures(
+        &self,
+        bidder: &User,
+        id: &str,
+        body: &Value,
+    ) -> Option<String> {
+        let req = self
+            .http
+            .post(format!("{}/api/auctions/{id}/bids", self.base))
+            .bearer_auth(&bidder.token)
+            .json(body)
+            .timeout(Duration::from_secs(5));
+        let res = req.send().await.ok()?;
+        match res.status().as_u16() {
+            202 => {
+                let v: Value = res.json().await.ok()?;
+                Some(v["bidId"].as_str().expect("a 202 names its bid").to_owned())
+            }
+            502..=504 => None,
+            other => panic!("bid: unexpected {other}"),
+        }
+    }
+
     /// Polls `GET /api/bids/{id}` until the bid is decided; returns the bid.
     pub async fn outcome(&self, bidder: &User, bid_id: &str) -> Value {
         let start = Instant::now();

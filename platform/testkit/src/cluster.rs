@@ -46,6 +46,24 @@ fn free_port() -> u16 {
 
 const ROLES: [&str; 4] = ["auction", "bidding", "notification,search", "gateway"];
 
+/// What every process of a test cluster is given: its database, one JWT secret, the
+/// bootstrap admin, and rate limits far above what a test sends.
+fn every_process(database_url: &str) -> HashMap<&'static str, String> {
+    HashMap::from([
+        ("DATABASE_URL", database_url.to_owned()),
+        (
+            "JWT_SECRET",
+            format!("{}{}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4()),
+        ),
+        ("ADMIN_EMAIL", ADMIN_EMAIL.into()),
+        ("ADMIN_PASSWORD", ADMIN_PASSWORD.into()),
+        ("AUTH_RATE_PER_MINUTE", "100000".into()),
+        ("AUTH_RATE_BURST", "10000".into()),
+        ("BID_RATE_PER_SECOND", "100000".into()),
+        ("BID_RATE_BURST", "10000".into()),
+    ])
+}
+
 /// The name of the process of [`Cluster::one_process`].
 pub const ONE_PROCESS: &str = "platform";
 
@@ -59,23 +77,13 @@ impl Cluster {
         let bus_url = format!("kafka://{}?namespace={namespace}", kafka_url());
         let ports: HashMap<&'static str, u16> = ROLES.iter().map(|r| (*r, free_port())).collect();
         let url = |role: &str| format!("http://127.0.0.1:{}", ports[role]);
-        let env: HashMap<&'static str, String> = HashMap::from([
-            ("DATABASE_URL", database_url.clone()),
+        let mut env = every_process(&database_url);
+        env.extend([
             ("BUS_URL", bus_url.clone()),
             ("COMMAND_PARTITIONS", "4".into()),
             ("EVENT_PARTITIONS", "4".into()),
             ("DATABASE_MAX_CONNECTIONS", "5".into()),
             ("INTERNAL_TOKEN", uuid::Uuid::new_v4().to_string()),
-            (
-                "JWT_SECRET",
-                format!("{}{}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4()),
-            ),
-            ("ADMIN_EMAIL", ADMIN_EMAIL.into()),
-            ("ADMIN_PASSWORD", ADMIN_PASSWORD.into()),
-            ("AUTH_RATE_PER_MINUTE", "100000".into()),
-            ("AUTH_RATE_BURST", "10000".into()),
-            ("BID_RATE_PER_SECOND", "100000".into()),
-            ("BID_RATE_BURST", "10000".into()),
             ("SOFT_CLOSE_WINDOW_SECS", "0".into()),
             ("SEARCH_URL", "memory://".into()),
             ("AUCTION_SCHEDULER_TICK_MS", "50".into()),
@@ -131,23 +139,13 @@ impl Cluster {
         let port = free_port();
         let logs = logs.join(format!("one-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&logs).unwrap();
-        let env: HashMap<&'static str, String> = HashMap::from([
-            ("DATABASE_URL", database.url().to_owned()),
+        let mut env = every_process(database.url());
+        env.extend([
             ("GATEWAY_PORT", port.to_string()),
             (
                 "SEARCH_DATA_DIR",
                 logs.join("data/search").display().to_string(),
             ),
-            (
-                "JWT_SECRET",
-                format!("{}{}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4()),
-            ),
-            ("ADMIN_EMAIL", ADMIN_EMAIL.into()),
-            ("ADMIN_PASSWORD", ADMIN_PASSWORD.into()),
-            ("AUTH_RATE_PER_MINUTE", "100000".into()),
-            ("AUTH_RATE_BURST", "10000".into()),
-            ("BID_RATE_PER_SECOND", "100000".into()),
-            ("BID_RATE_BURST", "10000".into()),
             ("RUST_LOG", "info".into()),
         ]);
         let mut cluster = Cluster {

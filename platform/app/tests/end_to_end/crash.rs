@@ -52,25 +52,11 @@ async fn killing_the_one_process_platform_loses_no_bid_and_no_event() {
                 turn += 1;
                 amount += 100 + (n as i64 * 7) % 50;
                 let id = &ids[turn % ids.len()];
-                let req = api
-                    .http
-                    .post(format!("{}/api/auctions/{id}/bids", api.base))
-                    .bearer_auth(&bidder.token)
-                    .json(&serde_json::json!({"amount": amount}))
-                    .timeout(Duration::from_secs(5));
-                match req.send().await {
-                    Ok(res) if res.status() == 202 => {
-                        let v: serde_json::Value = res.json().await.unwrap();
-                        placed.push((bidder.clone(), v["bidId"].as_str().unwrap().to_owned()));
-                    }
-                    Ok(res) => assert!(
-                        [502, 503, 504].contains(&res.status().as_u16()),
-                        "unexpected {}",
-                        res.status()
-                    ),
-                    // The connection died with the process (or it is not up yet): no
-                    // promise was made.
-                    Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                let body = serde_json::json!({"amount": amount});
+                match api.bid_through_failures(&bidder, id, &body).await {
+                    Some(bid_id) => placed.push((bidder.clone(), bid_id)),
+                    // No promise was made; the process may not be up yet.
+                    None => tokio::time::sleep(Duration::from_millis(20)).await,
                 }
             }
             placed

@@ -52,23 +52,8 @@ async fn killing_the_bidding_process_loses_no_bid_and_applies_none_twice() {
             while !stop.is_cancelled() {
                 amount += 300 + (n as i64 * 7) % 50;
                 let body = serde_json::json!({"amount": amount, "maxAmount": amount + 200});
-                let req = api
-                    .http
-                    .post(format!("{}/api/auctions/{id}/bids", api.base))
-                    .bearer_auth(&bidder.token)
-                    .json(&body)
-                    .timeout(Duration::from_secs(5));
-                match req.send().await {
-                    Ok(res) if res.status() == 202 => {
-                        let v: serde_json::Value = res.json().await.unwrap();
-                        placed.push((bidder.clone(), v["bidId"].as_str().unwrap().to_owned()));
-                    }
-                    Ok(res) => assert!(
-                        [502, 503, 504].contains(&res.status().as_u16()),
-                        "unexpected {}",
-                        res.status()
-                    ),
-                    Err(_) => {} // the connection died with the process: no promise was made
+                if let Some(bid_id) = api.bid_through_failures(&bidder, &id, &body).await {
+                    placed.push((bidder.clone(), bid_id));
                 }
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
