@@ -173,6 +173,35 @@ pub async fn publish_many(
     published
 }
 
+/// For each partition `published` touched, the offset of its middle record: a commit there
+/// leaves the second half of each partition unread.
+pub fn first_halves(published: &[Record]) -> Vec<(i32, i64)> {
+    let mut per_partition: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+    for record in published {
+        per_partition
+            .entry(record.partition)
+            .or_default()
+            .push(record.offset);
+    }
+    per_partition
+        .iter()
+        .map(|(p, offsets)| (*p, offsets[offsets.len() / 2]))
+        .collect()
+}
+
+/// The records of `published` at or after the committed offset of their partition.
+pub fn not_committed(published: &[Record], commits: &[(i32, i64)]) -> Vec<Record> {
+    published
+        .iter()
+        .filter(|r| {
+            commits
+                .iter()
+                .any(|&(p, next)| p == r.partition && r.offset >= next)
+        })
+        .cloned()
+        .collect()
+}
+
 /// Every record `topic` holds now, read from the start by a group of its own until a poll
 /// that waited `wait` finds nothing more.
 pub async fn read_topic(bus: &dyn Bus, topic: &str, wait: Duration) -> Vec<Record> {

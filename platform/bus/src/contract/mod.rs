@@ -8,8 +8,8 @@
 mod member;
 
 pub use member::{
-    assert_exactly_once, positions, publish_many, read_topic, unique, Deadline, Member, PATIENCE,
-    STEP,
+    assert_exactly_once, first_halves, not_committed, positions, publish_many, read_topic, unique,
+    Deadline, Member, PATIENCE, STEP,
 };
 
 use crate::memory::partition_for_key;
@@ -170,29 +170,11 @@ pub async fn uncommitted_records_are_redelivered_after_restart(bus: Arc<dyn Bus>
         .await;
 
     // Commit the first half of what each partition holds.
-    let mut per_partition: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
-    for record in &published {
-        per_partition
-            .entry(record.partition)
-            .or_default()
-            .push(record.offset);
-    }
-    let commits: Vec<(i32, i64)> = per_partition
-        .iter()
-        .map(|(p, offsets)| (*p, offsets[offsets.len() / 2]))
-        .collect();
+    let commits = first_halves(&published);
     first.sub.commit(&commits).await.expect("commit");
     first.close().await;
 
-    let rest: Vec<_> = published
-        .iter()
-        .filter(|r| {
-            commits
-                .iter()
-                .any(|&(p, next)| p == r.partition && r.offset >= next)
-        })
-        .cloned()
-        .collect();
+    let rest = not_committed(&published, &commits);
     let mut second = Member::join(&bus, &topic, &group, StartFrom::Earliest, true).await;
     second
         .until("the uncommitted rest is read", |m| {

@@ -3,7 +3,9 @@
 //! the committed offsets and the log's identity as the old one left them.
 
 use async_trait::async_trait;
-use platform_bus::contract::{publish_many, unique, Deadline, Member, PATIENCE, STEP};
+use platform_bus::contract::{
+    first_halves, not_committed, publish_many, unique, Deadline, Member, PATIENCE, STEP,
+};
 use platform_bus::journal::{JournalBus, Settings};
 use platform_bus::{Bus, Pace, StartFrom, Subscription};
 use sqlx::PgPool;
@@ -107,17 +109,7 @@ async fn a_new_process_finds_the_log_as_the_old_one_left_it() {
     reader
         .until("all 60 are read", |m| m.records.len() >= 60)
         .await;
-    let mut commits = Vec::new();
-    for partition in 0..4 {
-        let offsets: Vec<i64> = published
-            .iter()
-            .filter(|r| r.partition == partition)
-            .map(|r| r.offset)
-            .collect();
-        if let Some(half) = offsets.get(offsets.len() / 2) {
-            commits.push((partition, *half));
-        }
-    }
+    let commits = first_halves(&published);
     reader.sub.commit(&commits).await.unwrap();
     // The process ends without leaving its group: nothing is said to the journal.
     drop(reader);
@@ -130,15 +122,7 @@ async fn a_new_process_finds_the_log_as_the_old_one_left_it() {
         "the same log, not a new one"
     );
     assert_eq!(second.partition_count(&topic).await.unwrap(), 4);
-    let rest: Vec<_> = published
-        .iter()
-        .filter(|r| {
-            commits
-                .iter()
-                .any(|&(p, next)| p == r.partition && r.offset >= next)
-        })
-        .cloned()
-        .collect();
+    let rest = not_committed(&published, &commits);
     let mut resumed = Member::join(&second, &topic, &group, StartFrom::Earliest, false).await;
     resumed
         .until("the uncommitted rest is read", |m| {
