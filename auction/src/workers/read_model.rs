@@ -188,6 +188,7 @@ mod tests {
 
     fn record(partition: i32, offset: i64, payload: Vec<u8>) -> Record {
         Record {
+            headers: Vec::new(),
             topic: EVENT_TOPIC.into(),
             partition,
             offset,

@@ -5,7 +5,7 @@
 //! Promises every adapter keeps (the contract suite in [`contract`] checks them):
 //! * `publish` returns only once the record is durably appended (for Kafka: `acks=all`,
 //!   idempotent producer), and records with the same key land in one partition, in
-//!   publish order.
+//!   publish order. A record's headers travel with it, in order.
 //! * A subscription in a consumer group owns a subset of the partitions; the members of a
 //!   group split the partitions between them and a rebalance moves partitions when members
 //!   come and go. Assignment changes are reported in [`Batch::assigned`] / [`Batch::revoked`]
@@ -34,6 +34,22 @@ pub struct Record {
     pub offset: i64,
     pub key: Vec<u8>,
     pub payload: Vec<u8>,
+    /// Named values beside the payload, in the order they were published (Kafka's record
+    /// headers): where a record comes from, why it was set aside. Names may repeat.
+    pub headers: Headers,
+}
+
+/// Record headers: names with their values, in order.
+pub type Headers = Vec<(String, Vec<u8>)>;
+
+impl Record {
+    /// The value of the first header named `name`.
+    pub fn header(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
 }
 
 /// Where a consumer group with no committed offset starts reading.
@@ -73,7 +89,18 @@ pub trait Bus: Send + Sync + 'static {
     async fn ensure_topic(&self, topic: &str, partitions: i32) -> anyhow::Result<()>;
 
     /// Appends one record; returns `(partition, offset)` once it is durable.
-    async fn publish(&self, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<(i32, i64)>;
+    async fn publish(&self, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<(i32, i64)> {
+        self.publish_with_headers(topic, key, payload, &[]).await
+    }
+
+    /// [`Bus::publish`] with record headers, kept in order.
+    async fn publish_with_headers(
+        &self,
+        topic: &str,
+        key: &[u8],
+        payload: &[u8],
+        headers: &[(&str, &[u8])],
+    ) -> anyhow::Result<(i32, i64)>;
 
     /// Joins consumer group `group` on `topic`, to see each record promptly.
     async fn subscribe(

@@ -39,8 +39,16 @@ impl Bus for Namespaced {
         self.inner.ensure_topic(&self.name(topic), partitions).await
     }
 
-    async fn publish(&self, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<(i32, i64)> {
-        self.inner.publish(&self.name(topic), key, payload).await
+    async fn publish_with_headers(
+        &self,
+        topic: &str,
+        key: &[u8],
+        payload: &[u8],
+        headers: &[(&str, &[u8])],
+    ) -> anyhow::Result<(i32, i64)> {
+        self.inner
+            .publish_with_headers(&self.name(topic), key, payload, headers)
+            .await
     }
 
     async fn subscribe_at(

@@ -168,6 +168,7 @@ pub async fn publish_many(
             offset,
             key,
             payload,
+            headers: Vec::new(),
         });
     }
     published

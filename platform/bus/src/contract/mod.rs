@@ -36,6 +36,7 @@ macro_rules! contract_suite {
             latest_skips_old_records,
             seek_rereads,
             a_relaxed_subscriber_reads_every_record,
+            headers_travel_with_their_record,
         );
     };
     (@each $bus:expr; $($test:ident),* $(,)?) => {
@@ -396,4 +397,49 @@ pub async fn a_relaxed_subscriber_reads_every_record(bus: Arc<dyn Bus>) {
     }
     assert_exactly_once(&seen, &published);
     sub.close().await.expect("close");
+}
+
+pub async fn headers_travel_with_their_record(bus: Arc<dyn Bus>) {
+    let topic = new_topic(&bus, "headers").await;
+    let headers: [(&str, &[u8]); 4] = [
+        ("origin-topic", b"auction.commands"),
+        ("attempts", b"3"),
+        ("raw", &[0, 159, 255]),
+        ("attempts", b"4"),
+    ];
+    let (partition, offset) = bus
+        .publish_with_headers(&topic, b"k", b"with", &headers)
+        .await
+        .expect("publish with headers");
+    bus.publish(&topic, b"k", b"without")
+        .await
+        .expect("publish");
+
+    let mut reader = Member::join(&bus, &topic, &unique("group"), StartFrom::Earliest, false).await;
+    reader
+        .until("both records are read", |m| m.records.len() >= 2)
+        .await;
+    let seen = std::mem::take(&mut reader.records);
+    reader.close().await;
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let with = &seen[0];
+    assert_eq!((with.partition, with.offset), (partition, offset));
+    let expected: Vec<(String, Vec<u8>)> = headers
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
+        .collect();
+    assert_eq!(
+        with.headers, expected,
+        "every header, in order, repeats kept"
+    );
+    assert_eq!(
+        with.header("attempts"),
+        Some(&b"3"[..]),
+        "the first of a name"
+    );
+    assert_eq!(with.header("missing"), None);
+    assert!(
+        seen[1].headers.is_empty(),
+        "a record published without headers has none"
+    );
 }

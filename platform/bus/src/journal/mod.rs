@@ -19,6 +19,7 @@
 //! * One process owns a journal: it holds a PostgreSQL advisory lock for as long as it
 //!   runs, and a second one waits for it, then gives up with an error.
 
+mod headers;
 mod subscription;
 mod writer;
 
@@ -56,6 +57,9 @@ impl Default for Settings {
 }
 /// Advisory-lock key of the journal's owner ("bus" and a number).
 const OWNER_LOCK: i64 = 0x0062_7573_0000_0001;
+
+/// A record as the journal's `records` table returns it: offset, key, payload, headers.
+type StoredRecord = (i64, Vec<u8>, Vec<u8>, Option<Vec<u8>>);
 
 /// The journal's schema, for the composition root to run in schema `bus`.
 pub fn migrator() -> sqlx::migrate::Migrator {
@@ -194,8 +198,8 @@ async fn restore(pool: &PgPool, memory: &MemoryBus) -> anyhow::Result<usize> {
     let mut restored = 0;
     for (topic, partition, floor) in memory.floors() {
         // Every group has committed past `floor`; without one, all that is kept.
-        let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
-            r#"SELECT "offset", key, payload FROM records
+        let rows: Vec<StoredRecord> = sqlx::query_as(
+            r#"SELECT "offset", key, payload, headers FROM records
                WHERE topic = $1 AND partition = $2 AND "offset" >= $3 ORDER BY "offset""#,
         )
         .bind(&topic)
@@ -225,7 +229,13 @@ async fn restore(pool: &PgPool, memory: &MemoryBus) -> anyhow::Result<usize> {
             "the journal of {topic:?} partition {partition} has a gap"
         );
         restored += rows.len();
-        let records = rows.into_iter().map(|(_, k, p)| (k, p)).collect();
+        let records = rows
+            .into_iter()
+            .map(|(_, key, payload, headers)| {
+                Ok((key, payload, headers::decode(headers.as_deref())?))
+            })
+            .collect::<anyhow::Result<_>>()
+            .with_context(|| format!("reading the headers of {topic:?} partition {partition}"))?;
         memory.restore(&topic, partition, start, records)?;
     }
     Ok(restored)
@@ -312,8 +322,15 @@ impl Bus for JournalBus {
         Ok(())
     }
 
-    async fn publish(&self, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<(i32, i64)> {
+    async fn publish_with_headers(
+        &self,
+        topic: &str,
+        key: &[u8],
+        payload: &[u8],
+        headers: &[(&str, &[u8])],
+    ) -> anyhow::Result<(i32, i64)> {
         let partition = self.memory.partition_of(topic, key)?;
+        let owned = crate::memory::owned(headers);
         let (done, answer) = tokio::sync::oneshot::channel();
         self.appends
             .send(writer::Append {
@@ -321,6 +338,8 @@ impl Bus for JournalBus {
                 partition,
                 key: key.to_vec(),
                 payload: payload.to_vec(),
+                stored_headers: headers::encode(&owned)?,
+                headers: owned,
                 done,
             })
             .map_err(|_| anyhow::anyhow!("the embedded log's writer stopped"))?;

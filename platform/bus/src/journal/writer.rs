@@ -23,6 +23,9 @@ pub(super) struct Append {
     pub partition: i32,
     pub key: Vec<u8>,
     pub payload: Vec<u8>,
+    pub headers: crate::Headers,
+    /// `headers` as the journal stores them.
+    pub stored_headers: Option<Vec<u8>>,
     pub done: oneshot::Sender<anyhow::Result<i64>>,
 }
 
@@ -50,8 +53,13 @@ pub(super) async fn write_all(
         match write(&pool, &memory, &batch).await {
             Ok(offsets) => {
                 for (append, offset) in batch.drain(..).zip(offsets) {
-                    let appended =
-                        memory.append(&append.topic, append.partition, append.key, append.payload);
+                    let appended = memory.append(
+                        &append.topic,
+                        append.partition,
+                        append.key,
+                        append.payload,
+                        append.headers,
+                    );
                     let answer = match appended {
                         Ok(got) if got == offset => Ok(offset),
                         Ok(got) => Err(anyhow::anyhow!(
@@ -82,6 +90,7 @@ async fn write(pool: &PgPool, memory: &MemoryBus, batch: &[Append]) -> anyhow::R
     let mut offsets = Vec::with_capacity(batch.len());
     let mut keys = Vec::with_capacity(batch.len());
     let mut payloads = Vec::with_capacity(batch.len());
+    let mut headers = Vec::with_capacity(batch.len());
     for append in batch {
         let slot = (append.topic.as_str(), append.partition);
         let offset = match next.get_mut(&slot) {
@@ -96,16 +105,19 @@ async fn write(pool: &PgPool, memory: &MemoryBus, batch: &[Append]) -> anyhow::R
         partitions.push(append.partition);
         keys.push(append.key.as_slice());
         payloads.push(append.payload.as_slice());
+        headers.push(append.stored_headers.as_deref());
     }
     sqlx::query(
-        r#"INSERT INTO records (topic, partition, "offset", key, payload)
-           SELECT * FROM UNNEST($1::text[], $2::int[], $3::bigint[], $4::bytea[], $5::bytea[])"#,
+        r#"INSERT INTO records (topic, partition, "offset", key, payload, headers)
+           SELECT * FROM UNNEST($1::text[], $2::int[], $3::bigint[], $4::bytea[], $5::bytea[],
+                                $6::bytea[])"#,
     )
     .bind(&topics)
     .bind(&partitions)
     .bind(&offsets)
     .bind(&keys)
     .bind(&payloads)
+    .bind(&headers)
     .execute(pool)
     .await
     .context("storing records in the journal")?;
@@ -120,8 +132,8 @@ async fn catch_up(
 ) -> anyhow::Result<()> {
     for (topic, partition) in partitions {
         let end = memory.end_offset(topic, *partition)?;
-        let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
-            r#"SELECT "offset", key, payload FROM records
+        let rows: Vec<super::StoredRecord> = sqlx::query_as(
+            r#"SELECT "offset", key, payload, headers FROM records
                WHERE topic = $1 AND partition = $2 AND "offset" >= $3 ORDER BY "offset""#,
         )
         .bind(topic)
@@ -129,8 +141,9 @@ async fn catch_up(
         .bind(end)
         .fetch_all(pool)
         .await?;
-        for (offset, key, payload) in rows {
-            let got = memory.append(topic, *partition, key, payload)?;
+        for (offset, key, payload, headers) in rows {
+            let headers = super::headers::decode(headers.as_deref())?;
+            let got = memory.append(topic, *partition, key, payload, headers)?;
             anyhow::ensure!(
                 got == offset,
                 "the journal and the log disagree at {offset}"

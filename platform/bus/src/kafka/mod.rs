@@ -19,6 +19,7 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::config::ClientConfig;
 use rdkafka::error::RDKafkaErrorCode;
+use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::metadata::Metadata;
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::util::Timeout;
@@ -140,8 +141,26 @@ impl Bus for KafkaBus {
         }
     }
 
-    async fn publish(&self, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<(i32, i64)> {
-        let record = FutureRecord::to(topic).key(key).payload(payload);
+    async fn publish_with_headers(
+        &self,
+        topic: &str,
+        key: &[u8],
+        payload: &[u8],
+        headers: &[(&str, &[u8])],
+    ) -> anyhow::Result<(i32, i64)> {
+        let mut record = FutureRecord::to(topic).key(key).payload(payload);
+        if !headers.is_empty() {
+            let owned = headers.iter().fold(
+                OwnedHeaders::new_with_capacity(headers.len()),
+                |h, (key, value)| {
+                    h.insert(Header {
+                        key,
+                        value: Some(*value),
+                    })
+                },
+            );
+            record = record.headers(owned);
+        }
         // A full local queue waits (up to the delivery timeout) instead of failing.
         let delivery = self
             .producer

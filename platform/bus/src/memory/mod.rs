@@ -16,7 +16,7 @@ mod subscription;
 
 pub use partitioner::{murmur2, partition_for_key};
 
-use crate::{Bus, Pace, StartFrom, Subscription};
+use crate::{Bus, Headers, Pace, StartFrom, Subscription};
 use async_trait::async_trait;
 use group::Group;
 use parking_lot::{Mutex, RwLock};
@@ -66,6 +66,7 @@ pub(crate) struct Topic {
 struct Stored {
     key: Vec<u8>,
     payload: Vec<u8>,
+    headers: Headers,
 }
 
 /// Records of each partition kept whatever the groups committed.
@@ -160,6 +161,14 @@ impl MemoryBus {
     }
 }
 
+/// Headers as a record keeps them.
+pub(crate) fn owned(headers: &[(&str, &[u8])]) -> Headers {
+    headers
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), value.to_vec()))
+        .collect()
+}
+
 /// What the journaled adapter ([`crate::journal`]) needs of the log it keeps in memory:
 /// appending to a chosen partition, restoring what an earlier process left, and the
 /// offsets every group has passed.
@@ -181,12 +190,17 @@ impl MemoryBus {
         partition: i32,
         key: Vec<u8>,
         payload: Vec<u8>,
+        headers: Headers,
     ) -> anyhow::Result<i64> {
         let topic = self.topic(topic)?;
         let log = topic.partitions.get(partition as usize).ok_or_else(|| {
             anyhow::anyhow!("topic {:?} has no partition {partition}", topic.name)
         })?;
-        let offset = log.lock().append(Stored { key, payload });
+        let offset = log.lock().append(Stored {
+            key,
+            payload,
+            headers,
+        });
         topic.changed.notify_waiters();
         Ok(offset)
     }
@@ -198,7 +212,7 @@ impl MemoryBus {
         topic: &str,
         partition: i32,
         start: i64,
-        records: Vec<(Vec<u8>, Vec<u8>)>,
+        records: Vec<(Vec<u8>, Vec<u8>, Headers)>,
     ) -> anyhow::Result<()> {
         let topic = self.topic(topic)?;
         let mut log = topic.partitions[partition as usize].lock();
@@ -210,7 +224,11 @@ impl MemoryBus {
         log.start = start;
         log.records = records
             .into_iter()
-            .map(|(key, payload)| Stored { key, payload })
+            .map(|(key, payload, headers)| Stored {
+                key,
+                payload,
+                headers,
+            })
             .collect();
         Ok(())
     }
@@ -313,12 +331,19 @@ impl Bus for MemoryBus {
         Ok(())
     }
 
-    async fn publish(&self, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<(i32, i64)> {
+    async fn publish_with_headers(
+        &self,
+        topic: &str,
+        key: &[u8],
+        payload: &[u8],
+        headers: &[(&str, &[u8])],
+    ) -> anyhow::Result<(i32, i64)> {
         let topic = self.topic(topic)?;
         let partition = partition_for_key(key, topic.partition_count());
         let offset = topic.partitions[partition as usize].lock().append(Stored {
             key: key.to_vec(),
             payload: payload.to_vec(),
+            headers: owned(headers),
         });
         topic.changed.notify_waiters();
         Ok((partition, offset))

@@ -105,6 +105,7 @@ impl MemorySubscription {
                             offset,
                             key: stored.key.clone(),
                             payload: stored.payload.clone(),
+                            headers: stored.headers.clone(),
                         }),
                 );
             *position = (*position).max(to);

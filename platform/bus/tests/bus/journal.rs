@@ -24,8 +24,16 @@ impl Bus for Journaled {
     async fn ensure_topic(&self, topic: &str, partitions: i32) -> anyhow::Result<()> {
         self.bus.ensure_topic(topic, partitions).await
     }
-    async fn publish(&self, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<(i32, i64)> {
-        self.bus.publish(topic, key, payload).await
+    async fn publish_with_headers(
+        &self,
+        topic: &str,
+        key: &[u8],
+        payload: &[u8],
+        headers: &[(&str, &[u8])],
+    ) -> anyhow::Result<(i32, i64)> {
+        self.bus
+            .publish_with_headers(topic, key, payload, headers)
+            .await
     }
     async fn subscribe_at(
         &self,
@@ -100,14 +108,26 @@ async fn a_new_process_finds_the_log_as_the_old_one_left_it() {
     let identity = first.log_identity();
     let topic = unique("restart");
     first.ensure_topic(&topic, 4).await.unwrap();
-    let published = publish_many(&first, &topic, 6, 60).await;
+    let mut published = publish_many(&first, &topic, 6, 60).await;
+    let (partition, offset) = first
+        .publish_with_headers(&topic, b"key-0", b"with headers", &[("origin", b"test")])
+        .await
+        .unwrap();
+    published.push(platform_bus::Record {
+        topic: topic.clone(),
+        partition,
+        offset,
+        key: b"key-0".to_vec(),
+        payload: b"with headers".to_vec(),
+        headers: vec![("origin".to_owned(), b"test".to_vec())],
+    });
 
     // One group reads everything and commits each partition's first half; another never
     // joins in this life.
     let group = unique("group");
     let mut reader = Member::join(&first, &topic, &group, StartFrom::Earliest, false).await;
     reader
-        .until("all 60 are read", |m| m.records.len() >= 60)
+        .until("all 61 are read", |m| m.records.len() >= 61)
         .await;
     let commits = first_halves(&published);
     reader.sub.commit(&commits).await.unwrap();
