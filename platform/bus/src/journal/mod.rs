@@ -100,21 +100,25 @@ impl JournalBus {
         let stop = CancellationToken::new();
         let owner = own(&pool, settings.owner_wait).await?;
         tokio::spawn(hold(owner, stop.clone()));
+        // From here on a failed start lets go of the journal again (dropping the owner
+        // ends the hold), so a retry in this process can take it.
+        let owner = Owner { stop };
 
         let identity = identity(&pool).await?;
         let memory = MemoryBus::new();
         let restored = restore(&pool, &memory).await?;
         tracing::info!(records = restored, "the embedded log read back its journal");
+        let stop = owner.stop.clone();
 
         let (appends, rx) = mpsc::unbounded_channel();
         tokio::spawn(writer::write_all(pool.clone(), memory.clone(), rx));
-        tokio::spawn(retain(pool.clone(), memory.clone(), settings, stop.clone()));
+        tokio::spawn(retain(pool.clone(), memory.clone(), settings, stop));
         Ok(Self {
             memory,
             pool,
             identity,
             appends,
-            _owner: Arc::new(Owner { stop }),
+            _owner: Arc::new(owner),
         })
     }
 }
