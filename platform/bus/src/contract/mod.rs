@@ -238,15 +238,7 @@ pub async fn members_split_partitions_and_take_over_on_leave(bus: Arc<dyn Bus>) 
     b.sub.commit(&commits).await.expect("commit");
     b.close().await;
 
-    let rest: Vec<_> = published
-        .iter()
-        .filter(|r| {
-            commits
-                .iter()
-                .any(|&(p, next)| p == r.partition && r.offset >= next)
-        })
-        .cloned()
-        .collect();
+    let rest = not_committed(&published, &commits);
     let before = a.records.len();
     a.until(
         "the remaining member owns every partition and read b's rest",

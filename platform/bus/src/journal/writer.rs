@@ -12,6 +12,7 @@
 use crate::memory::MemoryBus;
 use anyhow::Context;
 use sqlx::PgPool;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use tokio::sync::{mpsc, oneshot};
 
@@ -93,11 +94,11 @@ async fn write(pool: &PgPool, memory: &MemoryBus, batch: &[Append]) -> anyhow::R
     let mut headers = Vec::with_capacity(batch.len());
     for append in batch {
         let slot = (append.topic.as_str(), append.partition);
-        let offset = match next.get_mut(&slot) {
-            Some(offset) => offset,
-            None => next
-                .entry(slot)
-                .or_insert(memory.end_offset(&append.topic, append.partition)?),
+        let offset = match next.entry(slot) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(first) => {
+                first.insert(memory.end_offset(&append.topic, append.partition)?)
+            }
         };
         offsets.push(*offset);
         *offset += 1;
